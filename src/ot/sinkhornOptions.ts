@@ -1,0 +1,77 @@
+/** Options of the point-cloud Sinkhorn solvers, with their documented defaults. */
+import { check, checkInteger, checkPositive } from "../core/errors.js";
+
+/** Progress report passed to {@link SinkhornOptions.onIteration} after every iteration. */
+export interface SinkhornProgress {
+  iteration: number;
+  /** ε of the current ε-scaling stage. */
+  epsilon: number;
+  /** Stopping criterion value of this iteration (L1 marginal error, or potential change when unbalanced). */
+  error: number;
+}
+
+/** Options of {@link sinkhorn} / {@link sinkhornAsync}. */
+export interface SinkhornOptions {
+  /** Stop when the L1 marginal error `‖P1 − a‖₁ + ‖Pᵀ1 − b‖₁` falls below this (unbalanced: the sup-norm
+   * change of the potentials divided by ε). Default `1e-6`. */
+  tolerance?: number;
+  /** Iteration cap over all ε stages. Default `10000`. Hitting it gives `converged: false`, not an error. */
+  maxIterations?: number;
+  /**
+   * ε-scaling (annealing, Kosowsky & Yuille 1994; Schmitzer 2019): solve for a decreasing sequence
+   * `ε_k = max(ε, start · factor^k)` with warm-started potentials. Default on, with `start` = the mean cost and
+   * `factor = 0.5`; stages before the last stop at `stageTolerance` (default `0.1`) or `stageMaxIterations`
+   * (default 200). `false` solves at ε directly.
+   */
+  epsilonScaling?: boolean | { start?: number; factor?: number; stageTolerance?: number; stageMaxIterations?: number };
+  /** Warm start: initial source potential f `[n]`. */
+  initialSourcePotential?: ArrayLike<number>;
+  /** Warm start: initial target potential g `[m]`. */
+  initialTargetPotential?: ArrayLike<number>;
+  /** Worker threads for {@link sinkhornAsync} (default: available cores − 1; 0 = main thread only). */
+  threads?: number;
+  /** Called after every iteration (for progress bars). */
+  onIteration?: (progress: SinkhornProgress) => void;
+}
+
+/** {@link SinkhornOptions} with every default filled in and validated. */
+export interface ResolvedSinkhornOptions {
+  tolerance: number;
+  maxIterations: number;
+  scaling: { enabled: boolean; start: number | undefined; factor: number; stageTolerance: number; stageMaxIterations: number };
+  initialSourcePotential: ArrayLike<number> | undefined;
+  initialTargetPotential: ArrayLike<number> | undefined;
+  onIteration: ((progress: SinkhornProgress) => void) | undefined;
+}
+
+/** Fills defaults and validates; errors name `fn` and the option. */
+export function resolveSinkhornOptions(options: SinkhornOptions, fn: string): ResolvedSinkhornOptions {
+  const tolerance = checkPositive(options.tolerance ?? 1e-6, fn, "tolerance");
+  const maxIterations = checkInteger(options.maxIterations ?? 10_000, fn, "maxIterations", 1);
+  const s = options.epsilonScaling ?? true;
+  const cfg = typeof s === "object" ? s : {};
+  const scaling = {
+    enabled: s !== false,
+    start: cfg.start === undefined ? undefined : checkPositive(cfg.start, fn, "epsilonScaling.start"),
+    factor: cfg.factor ?? 0.5,
+    stageTolerance: checkPositive(cfg.stageTolerance ?? 0.1, fn, "epsilonScaling.stageTolerance"),
+    stageMaxIterations: checkInteger(cfg.stageMaxIterations ?? 200, fn, "epsilonScaling.stageMaxIterations", 1),
+  };
+  check(scaling.factor > 0 && scaling.factor < 1, fn, "epsilonScaling.factor", `must be in (0, 1) (got ${scaling.factor})`);
+  return {
+    tolerance,
+    maxIterations,
+    scaling,
+    initialSourcePotential: options.initialSourcePotential,
+    initialTargetPotential: options.initialTargetPotential,
+    onIteration: options.onIteration,
+  };
+}
+
+/** The ε values of the ε-scaling stages, ending exactly at `epsilon`. */
+export function epsilonSchedule(epsilon: number, start: number, factor: number): number[] {
+  const out: number[] = [];
+  for (let e = start; e > epsilon; e *= factor) out.push(e);
+  out.push(epsilon);
+  return out;
+}

@@ -1,0 +1,101 @@
+/**
+ * The log-domain Sinkhorn iteration (Cuturi 2013; log-domain form of Schmitzer 2019 / Peyré & Cuturi 2019 §4.4)
+ * written once as a generator that yields sweep requests. A synchronous driver runs each request inline; the
+ * parallel driver splits it over `worker_threads`. The algorithm itself never sees threads.
+ *
+ * Per iteration (ε of the current stage, κ = ρ/(ρ+ε) or 1 when balanced):
+ *   g_j ← κ_ν (½‖y_j‖² − ε LSE_i(log a_i + (f_i − ½‖x_i‖²)/ε + x_i·y_j/ε))   (target marginal now exact)
+ *   f_i ← κ_μ (½‖x_i‖² − ε LSE_j(log b_j + (g_j − ½‖y_j‖²)/ε + x_i·y_j/ε))
+ * The source marginal of P(f, g) before the f update is `a_i exp((f_i − f̂_i)/ε)` with f̂ the unscaled update,
+ * so the L1 marginal error costs nothing extra. Balanced: stop when it is below tolerance and keep (f, g), whose
+ * error is the one reported. Unbalanced: stop on `max(‖Δf‖∞, ‖Δg‖∞)/ε`.
+ */
+import { SbkitNumericalError } from "../core/errors.js";
+import { isBalanced, meanCost, type OtProblem } from "./problem.js";
+import { epsilonSchedule, type ResolvedSinkhornOptions } from "./sinkhornOptions.js";
+import type { Workspace } from "./workspace.js";
+
+/** A unit of pairwise work: a log-sum-exp sweep over one side's rows, or a pass over the plan. */
+export type SweepRequest =
+  | { kind: "lse"; side: "source" | "target"; invEps: number }
+  | { kind: "plan"; invEps: number };
+
+/** What the iteration found; the plan pass fills the workspace's marginals and returns the transport cost. */
+export interface SinkhornState {
+  converged: boolean;
+  iterations: number;
+  errors: number[];
+  epsilonStages: number[];
+  transportCost: number;
+}
+
+function copyInitial(dst: Float64Array, src: ArrayLike<number> | undefined, name: string): void {
+  if (src === undefined) return;
+  if (src.length !== dst.length) throw new SbkitNumericalError("sinkhorn", `${name} has length ${src.length}, expected ${dst.length}`);
+  for (let i = 0; i < dst.length; i++) {
+    if (!Number.isFinite(src[i])) throw new SbkitNumericalError("sinkhorn", `${name} has a non-finite value at [${i}]`);
+    dst[i] = src[i];
+  }
+}
+
+/** The Sinkhorn iteration as a generator of {@link SweepRequest}s; the driver sends back the request's result. */
+export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions, ws: Workspace): Generator<SweepRequest, SinkhornState, number> {
+  const { n, m, f, g, hX, hY, halfSqX, halfSqY, logA, logB, outX, outY } = ws;
+  const epsilon = problem.epsilon;
+  const balanced = isBalanced(problem);
+  copyInitial(f, opts.initialSourcePotential, "initialSourcePotential");
+  copyInitial(g, opts.initialTargetPotential, "initialTargetPotential");
+  const warm = opts.initialSourcePotential !== undefined || opts.initialTargetPotential !== undefined;
+  const start = opts.scaling.start ?? meanCost(problem);
+  const stages = opts.scaling.enabled && !warm ? epsilonSchedule(epsilon, start, opts.scaling.factor) : [epsilon];
+  const errors: number[] = [];
+  let iterations = 0;
+  let converged = false;
+  const fNew = new Float64Array(n);
+
+  for (let s = 0; s < stages.length && !converged; s++) {
+    const eps = stages[s];
+    const last = s === stages.length - 1;
+    const kappaX = problem.sourceRho === Infinity ? 1 : problem.sourceRho / (problem.sourceRho + eps);
+    const kappaY = problem.targetRho === Infinity ? 1 : problem.targetRho / (problem.targetRho + eps);
+    const tol = last ? opts.tolerance : Math.max(opts.tolerance, opts.scaling.stageTolerance);
+    const cap = last ? opts.maxIterations : Math.min(opts.scaling.stageMaxIterations, opts.maxIterations - iterations);
+    for (let it = 0; it < cap && iterations < opts.maxIterations; it++) {
+      iterations++;
+      for (let i = 0; i < n; i++) hX[i] = logA[i] + (f[i] - halfSqX[i]) / eps;
+      yield { kind: "lse", side: "target", invEps: 1 / eps };
+      let dg = 0;
+      for (let j = 0; j < m; j++) {
+        const v = kappaY * (halfSqY[j] - eps * outY[j]);
+        dg = Math.max(dg, Math.abs(v - g[j]));
+        g[j] = v;
+        hY[j] = logB[j] + (v - halfSqY[j]) / eps;
+      }
+      yield { kind: "lse", side: "source", invEps: 1 / eps };
+      let err = 0;
+      let df = 0;
+      for (let i = 0; i < n; i++) {
+        const unscaled = halfSqX[i] - eps * outX[i];
+        fNew[i] = kappaX * unscaled;
+        df = Math.max(df, Math.abs(fNew[i] - f[i]));
+        if (balanced) err += Math.exp(logA[i]) * Math.abs(Math.expm1((f[i] - unscaled) / eps));
+      }
+      if (!balanced) err = Math.max(df, dg) / eps;
+      if (!Number.isFinite(err)) throw new SbkitNumericalError("sinkhorn", `non-finite marginal error at iteration ${iterations} (ε = ${eps})`);
+      errors.push(err);
+      opts.onIteration?.({ iteration: iterations, epsilon: eps, error: err });
+      const done = err < tol;
+      if (!done || !balanced) f.set(fNew);
+      if (done) {
+        converged = last;
+        break;
+      }
+    }
+    if (iterations >= opts.maxIterations) break;
+  }
+
+  for (let i = 0; i < n; i++) hX[i] = logA[i] + f[i] / epsilon;
+  for (let j = 0; j < m; j++) hY[j] = logB[j] + g[j] / epsilon;
+  const transportCost = yield { kind: "plan", invEps: 1 / epsilon };
+  return { converged, iterations, errors, epsilonStages: stages, transportCost };
+}

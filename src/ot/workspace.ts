@@ -1,0 +1,84 @@
+/**
+ * The O(n + m) buffers of one point-cloud Sinkhorn solve. Points are centred by a common shift (costs are
+ * translation invariant) to limit cancellation in `½‖x‖² + ½‖y‖² − x·y`. Buffers can live in
+ * `SharedArrayBuffer`s so `worker_threads` read and write them without copies.
+ */
+import type { OtProblem } from "./problem.js";
+
+/** Buffers shared by the Sinkhorn driver and the sweep kernels. */
+export interface Workspace {
+  readonly n: number;
+  readonly m: number;
+  readonly d: number;
+  /** Centred source points `[n, d]`. */
+  readonly xs: Float64Array;
+  /** Centred target points `[m, d]`. */
+  readonly ys: Float64Array;
+  /** `½‖x_i‖²` of the centred source points. */
+  readonly halfSqX: Float64Array;
+  /** `½‖y_j‖²` of the centred target points. */
+  readonly halfSqY: Float64Array;
+  readonly logA: Float64Array;
+  readonly logB: Float64Array;
+  /** Source potential f `[n]`. */
+  readonly f: Float64Array;
+  /** Target potential g `[m]`. */
+  readonly g: Float64Array;
+  /** Sweep input over source keys: `h_i = log a_i + (f_i − ½‖x_i‖²)/ε`; also `rowConst` of plan passes. */
+  readonly hX: Float64Array;
+  /** Sweep input over target keys: `h_j = log b_j + (g_j − ½‖y_j‖²)/ε`; also `colConst` of plan passes. */
+  readonly hY: Float64Array;
+  /** Centring guesses of the source-row log-sums. */
+  readonly shiftX: Float64Array;
+  /** Centring guesses of the target-row log-sums. */
+  readonly shiftY: Float64Array;
+  /** Log-sums of source rows (output of a source sweep); row sums of plan passes. */
+  readonly outX: Float64Array;
+  /** Log-sums of target rows (output of a target sweep); column sums of plan passes. */
+  readonly outY: Float64Array;
+}
+
+function alloc(length: number, shared: boolean): Float64Array {
+  return shared ? new Float64Array(new SharedArrayBuffer(Math.max(1, length) * 8), 0, length) : new Float64Array(length);
+}
+
+/** Allocates and fills a workspace for `problem`; `shared` backs it with `SharedArrayBuffer`s. */
+export function makeWorkspace(problem: OtProblem, shared: boolean): Workspace {
+  const { source, target, sourceWeights: a, targetWeights: b } = problem;
+  const n = source.rows;
+  const m = target.rows;
+  const d = source.cols;
+  const centre = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) centre[k] += 0.5 * a[i] * source.data[i * d + k];
+  for (let j = 0; j < m; j++) for (let k = 0; k < d; k++) centre[k] += 0.5 * b[j] * target.data[j * d + k];
+  const ws: Workspace = {
+    n, m, d,
+    xs: alloc(n * d, shared), ys: alloc(m * d, shared),
+    halfSqX: alloc(n, shared), halfSqY: alloc(m, shared),
+    logA: alloc(n, shared), logB: alloc(m, shared),
+    f: alloc(n, shared), g: alloc(m, shared),
+    hX: alloc(n, shared), hY: alloc(m, shared),
+    shiftX: alloc(n, shared), shiftY: alloc(m, shared),
+    outX: alloc(n, shared), outY: alloc(m, shared),
+  };
+  fillCentred(source.data, centre, d, ws.xs, ws.halfSqX);
+  fillCentred(target.data, centre, d, ws.ys, ws.halfSqY);
+  for (let i = 0; i < n; i++) ws.logA[i] = Math.log(a[i]);
+  for (let j = 0; j < m; j++) ws.logB[j] = Math.log(b[j]);
+  ws.shiftX.fill(NaN);
+  ws.shiftY.fill(NaN);
+  return ws;
+}
+
+function fillCentred(src: Float64Array, centre: Float64Array, d: number, out: Float64Array, halfSq: Float64Array): void {
+  const count = halfSq.length;
+  for (let i = 0; i < count; i++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) {
+      const v = src[i * d + k] - centre[k];
+      out[i * d + k] = v;
+      s += v * v;
+    }
+    halfSq[i] = 0.5 * s;
+  }
+}
