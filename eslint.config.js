@@ -6,7 +6,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { console: "readonly", process: "readonly" } },
+    languageOptions: { globals: { console: "readonly", process: "readonly", performance: "readonly" } },
     rules: {
       // A test line that computes a check without asserting it must fail lint.
       "no-unused-expressions": "off",

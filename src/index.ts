@@ -25,3 +25,47 @@ export { sinkhornAsync } from "./ot/sinkhornAsync.js";
 export type { SinkhornOptions, SinkhornProgress } from "./ot/sinkhornOptions.js";
 export { SinkhornResult } from "./ot/sinkhornResult.js";
 export type { SinkhornSummary } from "./ot/sinkhornResult.js";
+export { sinkhornKernel } from "./ot/sinkhornKernel.js";
+export { sinkhornDivergence } from "./ot/divergence.js";
+export type { SinkhornDivergence, SinkhornDivergenceOptions } from "./ot/divergence.js";
+export { exactOt } from "./ot/exact/exactOt.js";
+export type { ExactOtOptions, ExactOtResult } from "./ot/exact/exactOt.js";
+export { linearAssignment } from "./ot/exact/assignment.js";
+export type { AssignmentResult } from "./ot/exact/assignment.js";
+export { networkSimplex } from "./ot/exact/networkSimplex.js";
+export type { NetworkSimplexOptions, NetworkSimplexResult } from "./ot/exact/networkSimplex.js";
+export { wasserstein1, wasserstein2 } from "./metrics/wasserstein.js";
+export type { WassersteinOptions } from "./metrics/wasserstein.js";
+export {
+  identity, diag, transpose, matmul, matVec, trace, frobeniusNorm, isSymmetric, cholesky, symmetricEigen,
+  sqrtmSpd, invSqrtmSpd, solveSpd, inverseSpd, solve, logDetSpd,
+} from "./core/linalg.js";
+export type { SymmetricEigen } from "./core/linalg.js";
+export { toGaussian, sampleGaussianLaw, gaussianLogPdf } from "./gaussian/gaussian.js";
+export type { Gaussian, GaussianLike } from "./gaussian/gaussian.js";
+export { gaussianKl } from "./gaussian/gaussianKl.js";
+export { buresMapMatrix, buresCrossCovariance, buresOtMap, buresWassersteinSquared } from "./gaussian/bures.js";
+export { GaussianSb, gaussianSb, gaussianSbCrossCovariance } from "./gaussian/gaussianSb.js";
+export type { GaussianSbProblem } from "./gaussian/gaussianSb.js";
+export { gaussianSbEntropic } from "./gaussian/gaussianSbEntropic.js";
+export type { GaussianSbEntropic } from "./gaussian/gaussianSbEntropic.js";
+export {
+  brownianReference, ornsteinUhlenbeckReference, linearBetaSchedule, vpReference, veReference,
+} from "./sde/reference.js";
+export type { LinearReference, BetaSchedule } from "./sde/reference.js";
+export { transitionKernel, sampleTransition, referenceMarginal } from "./sde/transition.js";
+export { ReferenceBridge, brownianBridge, ornsteinUhlenbeckBridge } from "./sde/bridge.js";
+export { integrateSde, integrateOde } from "./sde/integrate.js";
+export type { GridOptions, SdeOptions, OdeOptions, IntegrationResult } from "./sde/integrate.js";
+export type { VectorField, DiffusionCoefficient, Sde } from "./sde/types.js";
+export { uniformTimeGrid } from "./sde/time.js";
+export { reverseSde, probabilityFlow } from "./sde/reverse.js";
+export { girsanovPathKl } from "./sde/girsanov.js";
+export type { PathKlEstimate } from "./sde/girsanov.js";
+export { doobHTransform, hitPointDrift, hitGaussianDrift } from "./sde/hTransform.js";
+export { fbmCovariance, markovApproximateFbm } from "./sde/fractionalBrownian.js";
+export type { MarkovFbm, MarkovFbmOptions } from "./sde/fractionalBrownian.js";
+export { uniformGrid, gridPoints, discretizeDensity, gridMass } from "./pde/grid.js";
+export type { UniformGrid } from "./pde/grid.js";
+export { GridSchrodingerBridge, solveGridSchrodinger } from "./pde/schrodingerSystem.js";
+export type { GridSchrodingerProblem, GridSchrodingerOptions, GridSchrodingerFields } from "./pde/schrodingerSystem.js";

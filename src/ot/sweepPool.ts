@@ -20,16 +20,25 @@ class PooledWorker {
 
   constructor() {
     this.worker = spawnSweepWorker();
+    this.worker.on("message", (r: Reply) => this.settle(r));
+    this.worker.on("error", (e) => this.settle({ ok: false, value: 0, message: e.message }));
     this.worker.unref();
-    this.worker.on("message", (r: Reply) => { const p = this.pending; this.pending = undefined; p?.(r); });
-    this.worker.on("error", (e) => { const p = this.pending; this.pending = undefined; p?.({ ok: false, value: 0, message: e.message }); });
   }
 
+  /** Sends one request; the worker is ref'd only while a reply is pending, so an idle pool never holds the process. */
   send(msg: WorkerMessage): Promise<Reply> {
     return new Promise((resolve) => {
       this.pending = resolve;
+      this.worker.ref();
       this.worker.postMessage(msg);
     });
+  }
+
+  private settle(r: Reply): void {
+    const p = this.pending;
+    this.pending = undefined;
+    this.worker.unref();
+    p?.(r);
   }
 }
 
