@@ -11,7 +11,10 @@
  * is accepted only when the shifted sum lies in `[1e-3, 1e290]`, which bounds the skipped mass by
  * `m·e^{−60}/1e-3 < 1e-17` relative (for m ≤ 1e6). Otherwise the row is recomputed exactly in two passes around
  * its maximum. So the result equals the exact log-sum-exp to float64 rounding; the shift only saves work.
+ * Exponentials use the table-driven {@link fastExp} (within 1e-15 relative of `Math.exp`, about 3× faster).
  */
+
+import { fastExp } from "./fastExp.js";
 
 /** Terms below `shift − SKIP` are negligible (`e^{−60} ≈ 8.8e−27`). */
 const SKIP = 60;
@@ -34,7 +37,7 @@ function exactRow(q: Float64Array, keys: Float64Array, d: number, nk: number, h:
     const o = j * d;
     for (let k = 0; k < d; k++) dot += q[k] * keys[o + k];
     const t = h[j] + dot - max;
-    if (t > -SKIP) acc += Math.exp(t);
+    if (t > -SKIP) acc += fastExp(t);
   }
   return max + Math.log(acc);
 }
@@ -43,7 +46,7 @@ function shiftedRow2(q0: number, q1: number, keys: Float64Array, nk: number, h: 
   let acc = 0;
   for (let j = 0; j < nk; j++) {
     const t = h[j] + q0 * keys[2 * j] + q1 * keys[2 * j + 1] - s;
-    if (t > -SKIP) acc += Math.exp(t);
+    if (t > -SKIP) acc += fastExp(t);
   }
   return acc;
 }
@@ -66,7 +69,7 @@ function shiftedRowD(q: Float64Array, keys: Float64Array, d: number, nk: number,
     }
     for (; k < d; k++) a0 += q[k] * keys[o + k];
     const t = h[j] + (a0 + a1) + (a2 + a3) - s;
-    if (t > -SKIP) acc += Math.exp(t);
+    if (t > -SKIP) acc += fastExp(t);
   }
   return acc;
 }
@@ -144,7 +147,7 @@ export function planRows(
       c *= 0.5;
       const lp = ri + colConst[j] - c * invEps;
       if (lp < -100) continue;
-      const p = Math.exp(lp);
+      const p = fastExp(lp);
       rs += p;
       colSums[j] += p;
       rc += p * c;
