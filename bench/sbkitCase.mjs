@@ -1,18 +1,20 @@
 // One sbkit trial of the Sinkhorn benchmark, run in its own process (from the built dist/) so that
 // process.resourceUsage().maxRSS is this trial's peak memory, worker threads included.
-// usage: node bench/sbkitCase.mjs SOURCE.npy TARGET.npy EPSILON TOLERANCE [THREADS]
+// usage: node bench/sbkitCase.mjs SOURCE.npy TARGET.npy EPSILON TOLERANCE [THREADS|-] [DENSE_MEMORY_MB]
+// (the benchmark passes only the first four: sbkit's defaults, i.e. what a user gets).
 import { otProblem, readNpy2D, sinkhornAsync } from "../dist/index.js";
 
-const [src, tgt, eps, tol, threads] = process.argv.slice(2);
+const [src, tgt, eps, tol, threads, denseMB] = process.argv.slice(2);
 const x = readNpy2D(src);
 const y = readNpy2D(tgt);
 const t0 = performance.now();
 const res = await sinkhornAsync(otProblem(x, y, { epsilon: Number(eps) }), {
   tolerance: Number(tol),
-  threads: threads === undefined ? undefined : Number(threads),
+  threads: threads === undefined || threads === "-" ? undefined : Number(threads),
+  denseMemoryMB: denseMB === undefined ? undefined : Number(denseMB),
 });
 const seconds = (performance.now() - t0) / 1000;
 console.log(JSON.stringify({
   seconds, cost: res.cost, marginalError: res.marginalError, converged: res.converged, iterations: res.iterations,
-  stages: res.epsilonStages.length, peakMB: process.resourceUsage().maxRSS / 1024,
+  stages: res.epsilonStages.length, backend: res.backend.kind, peakMB: process.resourceUsage().maxRSS / 1024,
 }));

@@ -58,7 +58,7 @@ for (const n of sizes) {
       const pot: Record<string, unknown>[] = [];
       for (const method of potMethods) {
         for (const thr of [1e-4, 1e-5, 1e-6, 1e-7]) {
-          const r = runJson(python, ["bench/potCase.py", src, tgt, String(eps), method, String(thr), potMaxIter], potTimeout);
+          const r: Record<string, number | string | boolean> = { method, stopThr: thr, ...runJson(python, ["bench/potCase.py", src, tgt, String(eps), method, String(thr), potMaxIter], potTimeout) };
           pot.push(r);
           if ("error" in r || !r.finite || (r.marginalError as number) <= TOL) break;
         }

@@ -1,7 +1,8 @@
 /**
- * Parallel driver of the point-cloud Sinkhorn solver: the same iteration as {@link sinkhorn}, with every sweep
- * split over `worker_threads` when `n·m` is large enough to pay for it (below 2.5e5 pairs it runs inline, which
- * is faster; the numbers are identical either way up to summation order).
+ * Parallel driver of the point-cloud Sinkhorn solver: the same iteration as {@link sinkhorn}, with every online
+ * sweep split over `worker_threads` when `n·m` is large enough to pay for it (below 2.5e5 pairs it runs inline,
+ * which is faster; the numbers are identical either way up to summation order). When the dense backend is chosen
+ * (the kernel fits `denseMemoryMB`), it runs on the calling thread.
  */
 import { check, checkInteger } from "../core/errors.js";
 import type { OtProblem } from "./problem.js";
@@ -11,6 +12,7 @@ import type { SinkhornResult } from "./sinkhornResult.js";
 import { sinkhornSteps } from "./sinkhornSteps.js";
 import { sweepBlock } from "./sweep.js";
 import { defaultThreads, SweepTeam } from "./sweepPool.js";
+import { chooseBackend, onlineBackendInfo } from "./sweepRunner.js";
 import { makeWorkspace } from "./workspace.js";
 
 /** Pairs below which the parallel driver runs on the calling thread. */
@@ -24,16 +26,17 @@ export async function sinkhornAsync(problem: OtProblem, options: SinkhornOptions
   const threads = options.threads ?? defaultThreads();
   checkInteger(threads, "sinkhornAsync", "threads", 0, 256);
   check(typeof problem === "object" && problem !== null, "sinkhornAsync", "problem", "must be built with otProblem()");
-  if (threads === 0 || problem.source.rows * problem.target.rows < PARALLEL_MIN_PAIRS) return sinkhorn(problem, options);
-  const started = performance.now();
   const opts = resolveSinkhornOptions(options, "sinkhornAsync");
+  const backend = chooseBackend(problem, opts, "sinkhornAsync");
+  if (threads === 0 || backend === "dense" || problem.source.rows * problem.target.rows < PARALLEL_MIN_PAIRS) return sinkhorn(problem, options);
+  const started = performance.now();
   const ws = makeWorkspace(problem, true);
   const team = await SweepTeam.create(ws, threads);
   const steps = sinkhornSteps(problem, opts, ws);
   let reply = 0;
   for (;;) {
     const next = steps.next(reply);
-    if (next.done) return finishResult(problem, ws, next.value, started);
+    if (next.done) return finishResult(problem, ws, next.value, started, onlineBackendInfo());
     const req = next.value;
     reply = await team.run(req, (r0, r1) => sweepBlock(req, ws, r0, r1, ws.outY));
   }

@@ -16,6 +16,7 @@ import { finishResult } from "./sinkhorn.js";
 import { resolveSinkhornOptions, type SinkhornOptions } from "./sinkhornOptions.js";
 import type { SinkhornResult } from "./sinkhornResult.js";
 import { runSweep } from "./sweep.js";
+import { onlineBackendInfo } from "./sweepRunner.js";
 import { makeWorkspace, type Workspace } from "./workspace.js";
 
 const ABSORB = 50;
@@ -55,11 +56,13 @@ function evaluate(ws: Workspace, eps: number): number {
 /**
  * Balanced entropic OT by kernel-mode Sinkhorn (no ε-scaling). Same result type as {@link sinkhorn}; the error
  * trace is the L1 source-marginal error after each iteration (the target marginal is exact after its update).
+ * The kernel is always computed on the fly (`backend: "dense"` is rejected; `sinkhorn` has the cached variant).
  */
 export function sinkhornKernel(problem: OtProblem, options: SinkhornOptions = {}): SinkhornResult {
   const started = performance.now();
   if (!isBalanced(problem)) throw new SbkitInputError("sinkhornKernel", "problem", "must be balanced (kernel mode has no unbalanced update); use sinkhorn");
   const opts = resolveSinkhornOptions(options, "sinkhornKernel");
+  if (opts.backend === "dense") throw new SbkitInputError("sinkhornKernel", "backend", `must be "auto" or "online": kernel mode computes the kernel on the fly (use sinkhorn for the dense backend)`);
   const ws = makeWorkspace(problem, false);
   const { n, m, d, xs, ys, f, g } = ws;
   const eps = problem.epsilon;
@@ -91,5 +94,5 @@ export function sinkhornKernel(problem: OtProblem, options: SinkhornOptions = {}
   absorb(f, u, eps, true);
   absorb(g, v, eps, true);
   const cost = evaluate(ws, eps);
-  return finishResult(problem, ws, { converged, iterations, errors, epsilonStages: [eps], transportCost: cost }, started);
+  return finishResult(problem, ws, { converged, iterations, errors, epsilonStages: [eps], transportCost: cost }, started, onlineBackendInfo());
 }

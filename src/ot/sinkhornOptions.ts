@@ -10,6 +10,15 @@ export interface SinkhornProgress {
   error: number;
 }
 
+/** Evaluation of the pairwise sweeps: see {@link SinkhornOptions.backend}. */
+export type SinkhornBackend = "auto" | "online" | "dense";
+
+/** The accepted values of {@link SinkhornOptions.backend}. */
+export const SINKHORN_BACKENDS: readonly SinkhornBackend[] = ["auto", "online", "dense"];
+
+/** Default of {@link SinkhornOptions.denseMemoryMB}. */
+export const DEFAULT_DENSE_MEMORY_MB = 256;
+
 /** Options of {@link sinkhorn} / {@link sinkhornAsync}. */
 export interface SinkhornOptions {
   /** Stop when the L1 marginal error `‖P1 − a‖₁ + ‖Pᵀ1 − b‖₁` falls below this (unbalanced: the sup-norm
@@ -34,6 +43,20 @@ export interface SinkhornOptions {
   initialSourcePotential?: ArrayLike<number>;
   /** Warm start: initial target potential g `[m]`. */
   initialTargetPotential?: ArrayLike<number>;
+  /**
+   * How the pairwise sweeps are evaluated (the iteration, ε-scaling, relaxation and stopping rule are the same):
+   * - `"online"`: log-sum-exp sweeps with costs computed on the fly, O(n + m) memory, one `exp` per pair per sweep;
+   * - `"dense"`: a cached n×m stabilized kernel `K̃_ij = exp((f̃_i + g̃_j − c_ij)/ε)` (8·n·m bytes), so each sweep is
+   *   a matrix–vector product with absorption of the scalings into (f̃, g̃) (Schmitzer 2019); see `denseSweeps`;
+   * - `"auto"` (default): `"dense"` when the kernel fits in {@link denseMemoryMB}, else `"online"`
+   *   (the "tensorized vs online" choice of GeomLoss, Feydy et al. 2019).
+   */
+  backend?: SinkhornBackend;
+  /**
+   * Memory budget of the dense backend in MiB (2^20 bytes), default `256`: `"auto"` goes dense when
+   * `8·n·m ≤ denseMemoryMB · 2^20`, and `"dense"` is rejected above it. `0` disables the dense backend.
+   */
+  denseMemoryMB?: number;
   /** Worker threads for {@link sinkhornAsync} (default: available cores − 1; 0 = main thread only). */
   threads?: number;
   /** Called after every iteration (for progress bars). */
@@ -46,6 +69,8 @@ export interface ResolvedSinkhornOptions {
   maxIterations: number;
   scaling: { enabled: boolean; start: number | undefined; factor: number; stageTolerance: number; stageMaxIterations: number };
   overRelaxation: number | "auto";
+  backend: SinkhornBackend;
+  denseMemoryMB: number;
   initialSourcePotential: ArrayLike<number> | undefined;
   initialTargetPotential: ArrayLike<number> | undefined;
   onIteration: ((progress: SinkhornProgress) => void) | undefined;
@@ -67,11 +92,17 @@ export function resolveSinkhornOptions(options: SinkhornOptions, fn: string): Re
   check(scaling.factor > 0 && scaling.factor < 1, fn, "epsilonScaling.factor", `must be in (0, 1) (got ${scaling.factor})`);
   const overRelaxation = options.overRelaxation ?? "auto";
   check(overRelaxation === "auto" || (typeof overRelaxation === "number" && overRelaxation >= 1 && overRelaxation < 2), fn, "overRelaxation", `must be "auto" or a number in [1, 2) (got ${String(overRelaxation)})`);
+  const backend = options.backend ?? "auto";
+  check(SINKHORN_BACKENDS.includes(backend), fn, "backend", `must be one of ${SINKHORN_BACKENDS.map((b) => `"${b}"`).join(", ")} (got ${JSON.stringify(backend)})`);
+  const denseMemoryMB = options.denseMemoryMB ?? DEFAULT_DENSE_MEMORY_MB;
+  check(typeof denseMemoryMB === "number" && Number.isFinite(denseMemoryMB) && denseMemoryMB >= 0, fn, "denseMemoryMB", `must be a finite number ≥ 0 (MiB; 0 disables the dense backend) (got ${String(denseMemoryMB)})`);
   return {
     tolerance,
     maxIterations,
     scaling,
     overRelaxation,
+    backend,
+    denseMemoryMB,
     initialSourcePotential: options.initialSourcePotential,
     initialTargetPotential: options.initialTargetPotential,
     onIteration: options.onIteration,

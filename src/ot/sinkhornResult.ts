@@ -8,6 +8,18 @@ import { check, checkInteger } from "../core/errors.js";
 import { KeyStream, type Key } from "../core/rng.js";
 import type { OtProblem } from "./problem.js";
 
+/** How the pairwise sweeps were evaluated (see `SinkhornOptions.backend`). */
+export interface SinkhornBackendInfo {
+  /** `"dense"`: cached stabilized kernel; `"online"`: costs computed on the fly. */
+  kind: "online" | "dense";
+  /** Dense: exact builds of the kernel from the points (0 when online). */
+  kernelBuilds: number;
+  /** Dense: in-place kernel updates (absorptions, ε-stage squarings; 0 when online). */
+  kernelUpdates: number;
+  /** Dense: sums the cached kernel could not be trusted with (underflow), recomputed by the exact online sweep. */
+  fallbackRows: number;
+}
+
 /** Diagnostics and costs computed by the solver (all fields of {@link SinkhornResult} except methods). */
 export interface SinkhornSummary {
   sourcePotential: Float64Array;
@@ -24,6 +36,8 @@ export interface SinkhornSummary {
   /** Transport cost `⟨C, P⟩` (POT's `sinkhorn2` value). */
   cost: number;
   seconds: number;
+  /** Which backend ran the sweeps, and its diagnostics. */
+  backend: SinkhornBackendInfo;
 }
 
 function klMass(p: Float64Array, q: Float64Array): number {
@@ -45,6 +59,7 @@ export class SinkhornResult implements SinkhornSummary {
   readonly targetMarginal: Float64Array;
   readonly cost: number;
   readonly seconds: number;
+  readonly backend: SinkhornBackendInfo;
   /** `‖P1 − a‖₁ + ‖Pᵀ1 − b‖₁` of the returned plan. */
   readonly marginalError: number;
   /** Primal objective `⟨C,P⟩ + ε KL(P‖a⊗b)` (+ `ρ KL` marginal terms when unbalanced), generalized KL. */
@@ -64,6 +79,7 @@ export class SinkhornResult implements SinkhornSummary {
     this.targetMarginal = s.targetMarginal;
     this.cost = s.cost;
     this.seconds = s.seconds;
+    this.backend = s.backend;
     const { sourceWeights: a, targetWeights: b, epsilon: eps, sourceRho, targetRho } = problem;
     const f = s.sourcePotential;
     const g = s.targetPotential;

@@ -21,7 +21,11 @@ import { epsilonSchedule, type ResolvedSinkhornOptions } from "./sinkhornOptions
 import { Relaxation } from "./relaxation.js";
 import type { Workspace } from "./workspace.js";
 
-/** A unit of pairwise work: a log-sum-exp sweep over one side's rows, or a pass over the plan. */
+/**
+ * A unit of pairwise work: a log-sum-exp sweep over one side's rows, or a pass over the plan. A target sweep is
+ * requested while `ws.f` holds the potential its input `hX` was built from, a source sweep while `ws.g` holds the
+ * one behind `hY`, and the plan pass at the final (f, g); the dense backend (`denseSweeps`) relies on this.
+ */
 export type SweepRequest =
   | { kind: "lse"; side: "source" | "target"; invEps: number }
   | { kind: "plan"; invEps: number };
@@ -48,6 +52,7 @@ function copyInitial(dst: Float64Array, src: ArrayLike<number> | undefined, name
 export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions, ws: Workspace): Generator<SweepRequest, SinkhornState, number> {
   const { n, m, f, g, hX, hY, halfSqX, halfSqY, logA, logB, outX, outY } = ws;
   const epsilon = problem.epsilon;
+  const { sourceWeights: a, targetWeights: b } = problem;
   const balanced = isBalanced(problem);
   copyInitial(f, opts.initialSourcePotential, "initialSourcePotential");
   copyInitial(g, opts.initialTargetPotential, "initialTargetPotential");
@@ -77,7 +82,7 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
       for (let j = 0; j < m; j++) {
         const full = kappaY * (halfSqY[j] - eps * outY[j]);
         const v = omega === 1 ? full : (1 - omega) * g[j] + omega * full;
-        if (balanced && omega !== 1) err += Math.exp(logB[j]) * Math.abs(Math.expm1((v - full) / eps));
+        if (balanced && omega !== 1) err += b[j] * Math.abs(Math.expm1((v - full) / eps));
         dg = Math.max(dg, Math.abs(v - g[j]));
         g[j] = v;
         hY[j] = logB[j] + (v - halfSqY[j]) / eps;
@@ -89,7 +94,7 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
         const full = kappaX * unscaled;
         fNew[i] = omega === 1 ? full : (1 - omega) * f[i] + omega * full;
         df = Math.max(df, Math.abs(fNew[i] - f[i]));
-        if (balanced) err += Math.exp(logA[i]) * Math.abs(Math.expm1((f[i] - unscaled) / eps));
+        if (balanced) err += a[i] * Math.abs(Math.expm1((f[i] - unscaled) / eps));
       }
       if (!balanced) err = Math.max(df, dg) / eps;
       if (!Number.isFinite(err)) throw new SbkitNumericalError("sinkhorn", `non-finite marginal error at iteration ${iterations} (ε = ${eps})`);

@@ -1,10 +1,9 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { registerGaussian } from "../../src/cli/commands/gaussian.js";
-import { makeProgram } from "../../src/cli/program.js";
-import { runCli } from "../../src/cli/run.js";
+import { runInProcess } from "./captureCli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sbkit-gaussian-"));
 
@@ -14,19 +13,7 @@ function specFile(spec: unknown): string {
   return path;
 }
 
-async function run(args: string[]): Promise<{ stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => { stdout += String(chunk); return true; });
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => { stderr += String(chunk); return true; });
-  try {
-    await runCli(makeProgram([registerGaussian]).exitOverride(), ["node", "sbkit", ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return { stdout, stderr };
-}
+const run = (args: string[]) => runInProcess([registerGaussian], args);
 
 afterEach(() => { process.exitCode = undefined; });
 
@@ -57,13 +44,16 @@ describe("sbkit gaussian", () => {
     const bad = specFile({ mu0: [0, 0], mu1: [1, 1], S0: [[1, 2], [2, 1]], S1: [[1, 0], [0, 1]], eps: 0.5 });
     const r1 = await run(["gaussian", "--spec", bad, "--json"]);
     expect(r1.stderr).toMatch(/sbkit: gaussianSb: source.covariance must be symmetric positive definite/);
-    expect(process.exitCode).toBe(1);
+    expect(r1.code).toBe(1);
     const ok = specFile({ mu0: [0], mu1: [1], S0: [[1]], S1: [[1]], eps: 1 });
     const r2 = await run(["gaussian", "--spec", ok, "--times", "0.5,1.2"]);
     expect(r2.stderr).toMatch(/--times must be comma-separated times in \[0, 1\]/);
+    expect(r2.code).toBe(1);
     const r3 = await run(["gaussian", "--spec", specFile({ mu0: [0] }), "--json"]);
     expect(r3.stderr).toMatch(/missing the field "mu1"/);
+    expect(r3.code).toBe(1);
     const r4 = await run(["gaussian", "--spec", specFile({ mu0: [0], mu1: [1], S0: [[1]], S1: [[1]], eps: 0 })]);
     expect(r4.stderr).toMatch(/epsilon must be a finite number > 0/);
+    expect(r4.code).toBe(1);
   });
 });

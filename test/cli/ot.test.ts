@@ -2,14 +2,13 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { registerDemo } from "../../src/cli/commands/demo.js";
 import { registerOt } from "../../src/cli/commands/ot.js";
-import { makeProgram } from "../../src/cli/program.js";
-import { runCli } from "../../src/cli/run.js";
 import { makeKey, normal2d } from "../../src/core/rng.js";
 import { readNpy, writeNpy, writeNpy2D } from "../../src/core/npy.js";
 import { exactOt } from "../../src/ot/exact/exactOt.js";
+import { runInProcess } from "./captureCli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sbkit-ot-cli-"));
 const x = normal2d(makeKey(1), 60, 2);
@@ -20,22 +19,7 @@ const ys = join(dir, "y.npy");
 writeNpy2D(xs, x);
 writeNpy2D(ys, y);
 
-async function run(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => { stdout += String(chunk); return true; });
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => { stderr += String(chunk); return true; });
-  process.exitCode = 0;
-  try {
-    await runCli(makeProgram([registerOt, registerDemo]).exitOverride(), ["node", "sbkit", ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { stdout, stderr, code };
-}
+const run = (args: string[]) => runInProcess([registerOt, registerDemo], args);
 
 afterEach(() => { process.exitCode = 0; });
 
@@ -130,11 +114,11 @@ describe("sbkit binary", () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^sbkit: .*epsilon/);
     const out = join(dir, "demo-out");
-    const demo = node(["demo", "--n", "200", "--paths", "16", "--steps", "8", "--out", out, "--json"]);
+    const demo = node(["demo", "--n", "200", "--paths", "16", "--steps", "8", "--sample-steps", "8", "--out", out, "--json"]);
     expect(demo.status).toBe(0);
     const summary = JSON.parse(demo.stdout);
-    expect(summary.converged).toBe(true);
-    for (const f of ["source.npy", "target.npy", "mapped.npy", "trajectory.npy", "times.npy", "summary.json"]) expect(existsSync(join(out, f))).toBe(true);
+    expect(summary.staticSb.converged).toBe(true);
+    for (const f of ["source.npy", "target.npy", "generated.npy", "trajectory.npy", "times.npy", "summary.json", "index.html"]) expect(existsSync(join(out, f))).toBe(true);
     expect(readNpy(join(out, "trajectory.npy")).shape).toEqual([9 * 16, 2]);
   });
 });

@@ -75,10 +75,11 @@ describe("sinkhorn (log domain, costs on the fly)", () => {
     expect(Math.abs(res.regularizedCost - res.dualValue)).toBeLessThan(1e-8);
   });
 
-  it("gives the plan of an independent dense log-domain Sinkhorn", () => {
-    for (const eps of [0.05, 0.5, 5]) {
+  it("gives the plan of an independent dense log-domain Sinkhorn (online and dense backends)", () => {
+    for (const [eps, backend] of [[0.05, "online"], [0.5, "online"], [5, "online"], [0.05, "dense"], [0.5, "dense"], [5, "dense"]] as const) {
       const ref = denseReferencePlan(x, y, an, bn, eps);
-      const res = sinkhorn(otProblem(x, y, { epsilon: eps, sourceWeights: a, targetWeights: b }), { tolerance: 1e-12 });
+      const res = sinkhorn(otProblem(x, y, { epsilon: eps, sourceWeights: a, targetWeights: b }), { tolerance: 1e-12, backend });
+      expect(res.backend.kind).toBe(backend);
       const P = res.plan().data;
       let maxDiff = 0;
       for (let k = 0; k < P.length; k++) maxDiff = Math.max(maxDiff, Math.abs(P[k] - ref[k]));
@@ -168,8 +169,8 @@ describe("sinkhorn (log domain, costs on the fly)", () => {
   it("sinkhornAsync (worker threads) gives the same result as sinkhorn", async () => {
     const big = cloud(21, 700, 2), tgt = cloud(22, 600, 2, 0.5, 1);
     const p = otProblem(big, tgt, { epsilon: 0.05 });
-    const sync = sinkhorn(p, { tolerance: 1e-7 });
-    const par = await sinkhornAsync(p, { tolerance: 1e-7, threads: 2 });
+    const sync = sinkhorn(p, { tolerance: 1e-7, backend: "online" });
+    const par = await sinkhornAsync(p, { tolerance: 1e-7, threads: 2, backend: "online" });
     expect(par.iterations).toBe(sync.iterations);
     expect(par.cost).toBeCloseTo(sync.cost, 10);
     for (let j = 0; j < 600; j += 37) expect(par.targetPotential[j]).toBeCloseTo(sync.targetPotential[j], 9);

@@ -1,0 +1,116 @@
+/**
+ * Storage of the dense backend: the `[n, m]` kernel plus four work vectors, and the three streaming operations on
+ * them. Backed by a WebAssembly memory with the SIMD loops of `denseWasm.ts` when available (and the kernel has at
+ * least {@link WASM_MIN_ENTRIES} entries), else by ordinary typed arrays with the loops of `denseKernel.ts`.
+ * Both give the same results up to summation order.
+ */
+import { buildKernelRows, exponentiateKernelRows, kernelTimesVector, kernelTransposeTimesVector, rescaleKernelRows } from "./denseKernel.js";
+import { instantiateDenseWasm } from "./denseWasm.js";
+
+/** Smaller kernels use the JavaScript loops (a wasm memory per solve is not worth it). */
+export const WASM_MIN_ENTRIES = 1 << 14;
+
+/**
+ * Wasm calls cover blocks of rows with about this many kernel entries. V8 first runs wasm in its baseline tier and
+ * swaps in optimized code only at a later call, so one call over the whole kernel would stay 3–4× slower.
+ */
+const ENTRIES_PER_CALL = 1 << 16;
+
+/** The kernel and work vectors, with the streaming operations the dense backend needs. */
+export interface DenseStore {
+  /** Which loops run the streaming operations. */
+  readonly engine: "wasm" | "js";
+  /** Row-major `[n, m]` kernel. */
+  readonly kernel: Float64Array;
+  /** `[n]` input of {@link transposeTimesVector}, row factors of {@link rescale}. */
+  readonly rowVec: Float64Array;
+  /** `[m]` input of {@link timesVector}, column factors of {@link rescale}. */
+  readonly colVec: Float64Array;
+  /** `[n]` output of {@link timesVector}. */
+  readonly rowOut: Float64Array;
+  /** `[m]` output of {@link transposeTimesVector}. */
+  readonly colOut: Float64Array;
+  /** `rowOut ← K colVec`. */
+  timesVector(): void;
+  /** `colOut ← Kᵀ rowVec`. */
+  transposeTimesVector(): void;
+  /** `K ← diag(rowVec) K diag(colVec)`, squared entrywise when `square` (with the kernel floor flush). */
+  rescale(square: boolean): void;
+  /**
+   * Exact build `K_ij = exp(alpha_i + beta_j + invEps · x_i·y_j)` from the centred points `xs` `[n, d]`, `ys` `[m, d]`
+   * (see {@link buildKernelRows}); the wasm store computes dot products and exponentials with SIMD.
+   */
+  build(xs: Float64Array, ys: Float64Array, alpha: Float64Array, beta: Float64Array, invEps: number): void;
+}
+
+/**
+ * Allocates a store for an n×m kernel over points of dimension d: wasm when `engine` is `"auto"` (default) and
+ * it is available, JavaScript when asked or as the fallback. Throws `RangeError` when even the typed arrays cannot
+ * be allocated.
+ */
+export function allocateDenseStore(n: number, m: number, d: number, engine: "auto" | "js" = "auto"): DenseStore {
+  if (engine === "auto" && n * m >= WASM_MIN_ENTRIES) {
+    const store = wasmStore(n, m, d);
+    if (store !== null) return store;
+  }
+  return jsStore(n, m, d);
+}
+
+function jsStore(n: number, m: number, d: number): DenseStore {
+  const kernel = new Float64Array(n * m);
+  const rowVec = new Float64Array(n);
+  const colVec = new Float64Array(m);
+  const rowOut = new Float64Array(n);
+  const colOut = new Float64Array(m);
+  return {
+    engine: "js", kernel, rowVec, colVec, rowOut, colOut,
+    timesVector: () => kernelTimesVector(kernel, m, colVec, rowOut, 0, n),
+    transposeTimesVector: () => {
+      colOut.fill(0);
+      kernelTransposeTimesVector(kernel, m, rowVec, colOut, 0, n);
+    },
+    rescale: (square) => rescaleKernelRows(kernel, m, rowVec, colVec, square, 0, n),
+    build: (xs, ys, alpha, beta, invEps) => buildKernelRows(kernel, xs, ys, d, m, alpha, beta, invEps, 0, n),
+  };
+}
+
+function wasmStore(n: number, m: number, d: number): DenseStore | null {
+  // Layout (bytes): kernel | rowVec | colVec | rowOut | colOut | xs | ys, all 8-byte aligned.
+  const kernelAt = 0;
+  const rowVecAt = kernelAt + 8 * n * m;
+  const colVecAt = rowVecAt + 8 * n;
+  const rowOutAt = colVecAt + 8 * m;
+  const colOutAt = rowOutAt + 8 * n;
+  const xsAt = colOutAt + 8 * m;
+  const ysAt = xsAt + 8 * n * d;
+  const wasm = instantiateDenseWasm(ysAt + 8 * m * d);
+  if (wasm === null) return null;
+  const { buffer, exports: x } = wasm;
+  const view = (at: number, length: number) => new Float64Array(buffer, at, length);
+  const step = 4 * Math.max(1, Math.floor(ENTRIES_PER_CALL / (4 * m)));
+  const rows = (run: (r0: number, r1: number) => void) => {
+    for (let r0 = 0; r0 < n; r0 += step) run(r0, Math.min(n, r0 + step));
+  };
+  const kernel = view(kernelAt, n * m);
+  const colOut = view(colOutAt, m);
+  return {
+    engine: "wasm",
+    kernel, rowVec: view(rowVecAt, n), colVec: view(colVecAt, m), rowOut: view(rowOutAt, n), colOut,
+    timesVector: () => rows((r0, r1) => x.rowDots(kernelAt, m, colVecAt, rowOutAt, r0, r1)),
+    transposeTimesVector: () => {
+      colOut.fill(0);
+      rows((r0, r1) => x.colSums(kernelAt, m, rowVecAt, colOutAt, r0, r1));
+    },
+    rescale: (square) => rows((r0, r1) => (square ? x.rescaleSquare : x.rescale)(kernelAt, m, rowVecAt, colVecAt, r0, r1)),
+    build: (xs, ys, alpha, beta, invEps) => {
+      // alpha, beta are the store's own rowVec, colVec (see DenseSweeps), already in the wasm memory.
+      view(xsAt, n * d).set(xs);
+      view(ysAt, m * d).set(ys);
+      const alphaAt = alpha.buffer === buffer ? alpha.byteOffset : -1;
+      const betaAt = beta.buffer === buffer ? beta.byteOffset : -1;
+      rows((r0, r1) => x.gram(xsAt, ysAt, d, kernelAt, r0, r1, m));
+      if (alphaAt < 0 || betaAt < 0) return exponentiateKernelRows(kernel, m, alpha, beta, invEps, 0, n);
+      rows((r0, r1) => x.expand(kernelAt, m, alphaAt, betaAt, r0, r1, invEps));
+    },
+  };
+}

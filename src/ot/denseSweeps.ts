@@ -1,0 +1,277 @@
+/**
+ * The dense (tensorized) backend of point-cloud Sinkhorn: it answers the same {@link SweepRequest}s as the online
+ * log-sum-exp sweeps, from a cached `[n, m]` stabilized kernel, so the iteration, ε-scaling, over-relaxation and
+ * stopping rule of `sinkhornSteps` are unchanged and both backends reach the same potentials up to rounding.
+ * This is the "tensorized" mode of GeomLoss (Feydy et al. 2019, "Interpolating between optimal transport and MMD
+ * using Sinkhorn divergences"); the stabilization is Schmitzer 2019, "Stabilized sparse scaling algorithms for
+ * entropy regularized transport problems", Alg. 2 (absorption) and §3.2 (ε-scaling).
+ *
+ * With `K̃_ij = exp((f̃_i + g̃_j − c_ij)/ε)` and the current potentials `f = f̃ + ε log u`, `g = g̃ + ε log v`, the
+ * target sweep `LSE_i(log a_i + (f_i − c_ij)/ε) = log s_j − g̃_j/ε` needs only `s = K̃ᵀ(a ⊙ u)` (a matrix–vector
+ * product, no `exp` per pair), and the source sweep needs `K̃ (b ⊙ v)`. Kernel maintenance:
+ * - absorption (same ε): when `max |log u|` (or `|log v|`) on the input side exceeds {@link ABSORB}, set
+ *   `K̃ ← diag(u) K̃ diag(v)`, `(f̃, g̃) ← (f, g)` (one multiply per pair);
+ * - ε-stage change ε → ε/2 (the default factor ½, all stages but the last): `K̃ ← (diag(u) K̃ diag(v))²` at the
+ *   old ε, which is exactly the kernel at ε/2 with `(f̃, g̃) ← (f, g)`; other ratios (the last stage, which ends at
+ *   the requested ε) rebuild `K̃` from the points (one dot product and one `exp` per pair).
+ * Honest underflow: entries below `e^{−600}` are stored as 0 (see `KERNEL_FLOOR`). The backend keeps a bound
+ * `e^{lost}` on the absolute error of every entry and a bound on the relative error accumulated by in-place updates,
+ * rebuilds exactly when either grows too large (the relative one beyond 1% of the tolerance), and accepts a sum
+ * `s_j` only when it is finite and `e^{lost} · Σ w < 1e-15 · s_j`. A row that fails is recomputed by the exact
+ * online log-sum-exp ({@link lseRows}) and counted in `fallbackRows`; the kernel is then re-stabilized at the next
+ * request. Extreme cases (no ε-scaling at tiny ε, strongly unbalanced problems that empty whole rows) can fall back
+ * often; the result stays exact, only slower.
+ */
+import { lseRows } from "./lseKernel.js";
+import type { OtProblem } from "./problem.js";
+import { KERNEL_FLOOR, kernelPlanRows } from "./denseKernel.js";
+import type { DenseStore } from "./denseStore.js";
+import type { SinkhornBackendInfo } from "./sinkhornResult.js";
+import type { SweepRequest } from "./sinkhornSteps.js";
+import { runSweep } from "./sweep.js";
+import type { Workspace } from "./workspace.js";
+
+/** Absorb when a scaling on the input side leaves `[e^{−ABSORB}, e^{ABSORB}]`. */
+const ABSORB = 50;
+/** Absolute error bound (log) right after an exact build: entries below `e^{KERNEL_FLOOR}` are stored as 0. */
+const FLOOR = KERNEL_FLOOR;
+/** Rebuild exactly instead of updating in place when the absolute error bound would exceed `e^{LOST_MAX}`. */
+const LOST_MAX = -300;
+/** In-place updates may add a relative error of at most this fraction of the tolerance (≥ 1e-15 absolute). */
+const DRIFT_SHARE = 0.01;
+/** In-place updates need factors within `e^{±UPDATE_MAX}` (no overflow); larger moves rebuild exactly. */
+const UPDATE_MAX = 300;
+/** A sum is trusted when the lost mass is below this fraction of it. */
+const ACCEPT = 1e-15;
+const ULP = 2 ** -52;
+/** Up to this dimension the plan pass uses d + 2 matrix–vector products; above it one `log` per entry. */
+const EXPANDED_MAX_DIM = 16;
+
+/** Evaluates Sinkhorn sweep requests from a cached stabilized kernel (see the module doc). */
+export class DenseSweeps {
+  private readonly ws: Workspace;
+  private readonly a: Float64Array;
+  private readonly b: Float64Array;
+  private readonly store: DenseStore;
+  private readonly fTilde: Float64Array;
+  private readonly gTilde: Float64Array;
+  /** `1/ε` of the kernel; `NaN` before the first build. */
+  private invEpsK = NaN;
+  private lost = FLOOR;
+  private drift = 0;
+  private readonly driftMax: number;
+  private restabilize = false;
+  private builds = 0;
+  private updates = 0;
+  private fallbacks = 0;
+
+  /**
+   * `store` holds the `[n, m]` kernel (8·n·m bytes, allocated by the caller within the memory budget). `tolerance`
+   * (the L1 marginal error to reach) bounds the relative error in-place updates may accumulate before an exact
+   * rebuild: a relative error δ in every entry moves each marginal by at most δ in L1.
+   */
+  constructor(problem: OtProblem, ws: Workspace, store: DenseStore, tolerance: number) {
+    this.ws = ws;
+    this.driftMax = Math.max(1e-15, DRIFT_SHARE * tolerance);
+    this.a = problem.sourceWeights;
+    this.b = problem.targetWeights;
+    this.store = store;
+    this.fTilde = new Float64Array(ws.n);
+    this.gTilde = new Float64Array(ws.m);
+  }
+
+  /** Diagnostics for the result. */
+  info(): SinkhornBackendInfo {
+    return { kind: "dense", kernelBuilds: this.builds, kernelUpdates: this.updates, fallbackRows: this.fallbacks };
+  }
+
+  /**
+   * Answers one request. The generator makes a target sweep while `ws.f` holds the potential `hX` was built from
+   * and a source sweep while `ws.g` holds the one behind `hY`; the kernel is re-stabilized at `(ws.f, ws.g)`.
+   */
+  run(req: SweepRequest): number {
+    if (req.kind === "plan") return this.plan(req.invEps);
+    const target = req.side === "target";
+    this.prepare(req.invEps, target ? this.ws.f : this.ws.g, target ? this.fTilde : this.gTilde);
+    return target ? this.targetSweep(req.invEps) : this.sourceSweep(req.invEps);
+  }
+
+  /** Brings the kernel to `invEps` and re-stabilizes it when the input scalings left the safe range. */
+  private prepare(invEps: number, input: Float64Array, inputTilde: Float64Array): void {
+    if (Number.isNaN(this.invEpsK)) return this.build(invEps);
+    if (invEps !== this.invEpsK) {
+      // ε → ε/2 exactly (ε-scaling with factor ½): square the absorbed kernel at the old ε.
+      if (invEps === 2 * this.invEpsK && this.tryUpdate(this.invEpsK, true)) this.invEpsK = invEps;
+      else this.build(invEps);
+      return;
+    }
+    let worst = 0;
+    for (let k = 0; k < input.length; k++) worst = Math.max(worst, Math.abs(input[k] - inputTilde[k]));
+    if (this.restabilize || worst * invEps > ABSORB) {
+      if (!this.tryUpdate(invEps, false)) this.build(invEps);
+    }
+  }
+
+  /** Exact build at the current potentials. */
+  private build(invEps: number): void {
+    const { n, m, xs, ys, f, g, halfSqX, halfSqY } = this.ws;
+    const alpha = this.store.rowVec;
+    const beta = this.store.colVec;
+    for (let i = 0; i < n; i++) alpha[i] = (f[i] - halfSqX[i]) * invEps;
+    for (let j = 0; j < m; j++) beta[j] = (g[j] - halfSqY[j]) * invEps;
+    this.store.build(xs, ys, alpha, beta, invEps);
+    this.fTilde.set(f);
+    this.gTilde.set(g);
+    this.invEpsK = invEps;
+    this.lost = FLOOR;
+    this.drift = 0;
+    this.restabilize = false;
+    this.builds++;
+  }
+
+  /**
+   * In-place absorption of `(f, g)` into the kernel at `1/ε = invEps` (then squared when `square`). Returns false,
+   * changing nothing, when the error bounds or the factor range do not allow it.
+   */
+  private tryUpdate(invEps: number, square: boolean): boolean {
+    const { n, m, f, g } = this.ws;
+    const { rowVec, colVec } = this.store;
+    let maxP = -Infinity;
+    let maxQ = -Infinity;
+    let span = 0;
+    for (let i = 0; i < n; i++) {
+      const t = (f[i] - this.fTilde[i]) * invEps;
+      rowVec[i] = t;
+      maxP = Math.max(maxP, t);
+      span = Math.max(span, Math.abs(t));
+    }
+    for (let j = 0; j < m; j++) {
+      const t = (g[j] - this.gTilde[j]) * invEps;
+      colVec[j] = t;
+      maxQ = Math.max(maxQ, t);
+      span = Math.max(span, Math.abs(t));
+    }
+    // Absolute bound: flushed entries grow with the factors (squaring only shrinks them); new flushes ≤ e^{FLOOR}.
+    const lost = Math.max(FLOOR, this.lost + maxP + maxQ);
+    // Relative: three roundings, and the exponents t = (f − f̃)/ε carry ≈ 2·ULP·|t| each; squaring doubles it.
+    const step = ULP * (4 + 4 * span);
+    const drift = square ? 2 * (this.drift + step) : this.drift + step;
+    if (!(span <= UPDATE_MAX) || lost > LOST_MAX || drift > this.driftMax) return false;
+    for (let i = 0; i < n; i++) rowVec[i] = Math.exp(rowVec[i]);
+    for (let j = 0; j < m; j++) colVec[j] = Math.exp(colVec[j]);
+    this.store.rescale(square);
+    this.fTilde.set(f);
+    this.gTilde.set(g);
+    this.lost = lost;
+    this.drift = drift;
+    this.restabilize = false;
+    this.updates++;
+    return true;
+  }
+
+  /** `outY_j = LSE_i(hX_i + x_i·y_j/ε) = log (K̃ᵀ(a ⊙ u))_j + (½‖y_j‖² − g̃_j)/ε`. */
+  private targetSweep(invEps: number): number {
+    const { n, m, f, halfSqY, outY, shiftY, ys, xs, d, hX } = this.ws;
+    const w = this.store.rowVec;
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      w[i] = this.a[i] * Math.exp((f[i] - this.fTilde[i]) * invEps);
+      total += w[i];
+    }
+    this.store.transposeTimesVector();
+    const s = this.store.colOut;
+    const floor = Math.exp(this.lost) * total / ACCEPT;
+    let bad = 0;
+    for (let j = 0; j < m; j++) {
+      if (s[j] > floor && s[j] < Infinity) {
+        outY[j] = Math.log(s[j]) + (halfSqY[j] - this.gTilde[j]) * invEps;
+        shiftY[j] = outY[j];
+      } else {
+        lseRows(ys, xs, d, n, hX, invEps, shiftY, outY, j, j + 1);
+        bad++;
+      }
+    }
+    return this.settle(bad);
+  }
+
+  /** `outX_i = LSE_j(hY_j + x_i·y_j/ε) = log (K̃(b ⊙ v))_i + (½‖x_i‖² − f̃_i)/ε`. */
+  private sourceSweep(invEps: number): number {
+    const { n, m, g, halfSqX, outX, shiftX, xs, ys, d, hY } = this.ws;
+    const w = this.store.colVec;
+    let total = 0;
+    for (let j = 0; j < m; j++) {
+      w[j] = this.b[j] * Math.exp((g[j] - this.gTilde[j]) * invEps);
+      total += w[j];
+    }
+    this.store.timesVector();
+    const s = this.store.rowOut;
+    const floor = Math.exp(this.lost) * total / ACCEPT;
+    let bad = 0;
+    for (let i = 0; i < n; i++) {
+      if (s[i] > floor && s[i] < Infinity) {
+        outX[i] = Math.log(s[i]) + (halfSqX[i] - this.fTilde[i]) * invEps;
+        shiftX[i] = outX[i];
+      } else {
+        lseRows(xs, ys, d, m, hY, invEps, shiftX, outX, i, i + 1);
+        bad++;
+      }
+    }
+    return this.settle(bad);
+  }
+
+  /** Counts fallback rows; a kernel that needed them is re-stabilized at the next request. */
+  private settle(bad: number): number {
+    if (bad > 0) {
+      this.fallbacks += bad;
+      this.restabilize = true;
+    }
+    return bad;
+  }
+
+  /**
+   * Plan pass (marginals and ⟨C, P⟩ at the final potentials) from the kernel, absorbed (or rebuilt, when the kernel
+   * is at another ε because the iteration cap stopped an earlier stage) at the final potentials, so `P = a K̃ b`.
+   * Falls back to the online pass if the kernel's error bound is not small against the plan's mass.
+   */
+  private plan(invEps: number): number {
+    const { n, m, d, outX, outY } = this.ws;
+    if (invEps !== this.invEpsK || !this.tryUpdate(invEps, false)) this.build(invEps);
+    outY.fill(0);
+    const transport = d <= EXPANDED_MAX_DIM
+      ? this.planByProducts()
+      : kernelPlanRows(this.store.kernel, m, this.a, this.b, this.fTilde, this.gTilde, 1 / invEps, outX, outY, 0, n);
+    let mass = 0;
+    for (let i = 0; i < n; i++) mass += outX[i];
+    if (Number.isFinite(transport) && Math.exp(this.lost) < ACCEPT * mass) return transport;
+    this.fallbacks += n;
+    return runSweep({ kind: "plan", invEps }, this.ws);
+  }
+
+  /**
+   * Marginals and `⟨C, P⟩` of `P = diag(a) K̃ diag(b)` by d + 2 matrix–vector products, with the expanded cost on
+   * the centred points: `Σ P c = Σ_i r_i ½‖x_i‖² + Σ_j c_j ½‖y_j‖² − Σ_k Σ_i a_i x_ik (K̃ (b ⊙ y_{·k}))_i`.
+   */
+  private planByProducts(): number {
+    const { n, m, d, xs, ys, halfSqX, halfSqY, outX, outY } = this.ws;
+    const { rowVec, colVec, rowOut, colOut } = this.store;
+    let transport = 0;
+    colVec.set(this.b);
+    this.store.timesVector();
+    for (let i = 0; i < n; i++) {
+      outX[i] = this.a[i] * rowOut[i];
+      transport += outX[i] * halfSqX[i];
+    }
+    rowVec.set(this.a);
+    this.store.transposeTimesVector();
+    for (let j = 0; j < m; j++) {
+      outY[j] = this.b[j] * colOut[j];
+      transport += outY[j] * halfSqY[j];
+    }
+    for (let k = 0; k < d; k++) {
+      for (let j = 0; j < m; j++) colVec[j] = this.b[j] * ys[j * d + k];
+      this.store.timesVector();
+      for (let i = 0; i < n; i++) transport -= this.a[i] * xs[i * d + k] * rowOut[i];
+    }
+    return transport;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * A minimal WebAssembly binary writer: just enough of the format (WebAssembly Core Specification 2.0, §5 "Binary
+ * Format", with the fixed-width SIMD proposal's `v128` instructions) to emit the few SIMD loops of
+ * `denseWasm.ts` without a build-time toolchain. Instructions are plain byte arrays built from named opcodes, so a
+ * function body reads like its text-format listing.
+ */
+
+/** Unsigned LEB128. */
+export function uleb(value: number): number[] {
+  const out: number[] = [];
+  let v = value >>> 0;
+  do {
+    let byte = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+  return out;
+}
+
+/** Signed LEB128 (32-bit). */
+export function sleb(value: number): number[] {
+  const out: number[] = [];
+  let v = value | 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+/** A length-prefixed vector of already-encoded items. */
+export function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+/** A UTF-8 name. */
+export function name(text: string): number[] {
+  const bytes = Array.from(new TextEncoder().encode(text));
+  return [...uleb(bytes.length), ...bytes];
+}
+
+/** A section with its id and byte size. */
+export function section(id: number, bytes: number[]): number[] {
+  return [id, ...uleb(bytes.length), ...bytes];
+}
+
+/** Value types. */
+export const I32 = 0x7f;
+export const F64 = 0x7c;
+export const V128 = 0x7b;
+
+/** Memory immediate `{align = 2^3, offset}` (8-byte alignment hint, valid for f64 and v128 accesses). */
+function memarg(offset: number): number[] {
+  return [3, ...uleb(offset)];
+}
+
+const SIMD = 0xfd;
+
+/** The instructions used by the dense kernels (each returns its encoding). */
+export const op = {
+  localGet: (i: number) => [0x20, ...uleb(i)],
+  localSet: (i: number) => [0x21, ...uleb(i)],
+  localTee: (i: number) => [0x22, ...uleb(i)],
+  i32Const: (v: number) => [0x41, ...sleb(v)],
+  i32Add: [0x6a],
+  i32Mul: [0x6c],
+  i32Shl: [0x74],
+  i32And: [0x71],
+  i32GeU: [0x4f],
+  i32GtU: [0x4b],
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  br: (depth: number) => [0x0c, ...uleb(depth)],
+  brIf: (depth: number) => [0x0d, ...uleb(depth)],
+  end: [0x0b],
+  f64Load: (offset = 0) => [0x2b, ...memarg(offset)],
+  f64Store: (offset = 0) => [0x39, ...memarg(offset)],
+  f64Add: [0xa0],
+  f64Mul: [0xa2],
+  f64Lt: [0x63],
+  select: [0x1b],
+  f64Const: (v: number) => [0x44, ...new Uint8Array(new Float64Array([v]).buffer)],
+  v128Load: (offset = 0) => [SIMD, 0x00, ...memarg(offset)],
+  v128Store: (offset = 0) => [SIMD, 0x0b, ...memarg(offset)],
+  v128AndNot: [SIMD, 0x4f],
+  f64x2Splat: [SIMD, 0x14],
+  f64x2ExtractLane: (lane: number) => [SIMD, 0x21, lane],
+  f64x2Lt: [SIMD, 0x49],
+  f64x2Add: [SIMD, 0xf0, 0x01],
+  f64x2Mul: [SIMD, 0xf2, 0x01],
+  f64x2Sub: [SIMD, 0xf1, 0x01],
+  f64x2Min: [SIMD, 0xf4, 0x01],
+  f64x2Max: [SIMD, 0xf5, 0x01],
+  f64x2Gt: [SIMD, 0x4a],
+  f64x2Nearest: [SIMD, 0x94, 0x01],
+  i64x2Add: [SIMD, 0xce, 0x01],
+  i64x2Shl: [SIMD, 0xcb, 0x01],
+  v128Or: [SIMD, 0x50],
+  /** `v128.const` with the same f64 in both lanes. */
+  f64x2Const: (v: number) => [SIMD, 0x0c, ...new Uint8Array(new Float64Array([v, v]).buffer)],
+  /** `v128.const` with two i64 lanes. */
+  i64x2Const: (lo: number, hi: number) => [SIMD, 0x0c, ...new Uint8Array(new BigInt64Array([BigInt(lo), BigInt(hi)]).buffer)],
+};
+
+/** A function body: local declarations (runs of one type) and instructions, with its size prefix. */
+export function funcBody(locals: [count: number, type: number][], code: number[][]): number[] {
+  const body = [...vec(locals.map(([count, type]) => [...uleb(count), type])), ...code.flat(), ...op.end];
+  return [...uleb(body.length), ...body];
+}
+
+/**
+ * A module importing one (unshared) memory `env.memory` of at least one 64 KiB page and exporting functions with
+ * the given parameter types (`I32`, `F64`) and no result.
+ */
+export function moduleBytes(exports: { name: string; params: number[]; body: number[] }[]): Uint8Array {
+  const signatures = [...new Set(exports.map((e) => e.params.join(",")))];
+  const types = signatures.map((sig) => [0x60, ...vec(sig === "" ? [] : sig.split(",").map((t) => [Number(t)])), 0]);
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec(types)),
+    ...section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, ...uleb(1)]])),
+    ...section(3, vec(exports.map((e) => uleb(signatures.indexOf(e.params.join(",")))))),
+    ...section(7, vec(exports.map((e, k) => [...name(e.name), 0x00, ...uleb(k)]))),
+    ...section(10, vec(exports.map((e) => e.body))),
+  ]);
+}

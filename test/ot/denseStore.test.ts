@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { makeKey, normal2d, uniform } from "../../src/core/rng.js";
+import { KERNEL_FLOOR } from "../../src/ot/denseKernel.js";
+import { allocateDenseStore, type DenseStore } from "../../src/ot/denseStore.js";
+import { moduleBytes, sleb, uleb } from "../../src/ot/wasmAssembler.js";
+
+function maxRelDiff(p: Float64Array, q: Float64Array): number {
+  let worst = 0;
+  for (let k = 0; k < p.length; k++) worst = Math.max(worst, Math.abs(p[k] - q[k]) / Math.max(1e-300, Math.abs(q[k])));
+  return worst;
+}
+
+describe("dense kernel storage: WebAssembly SIMD loops equal the JavaScript loops", () => {
+  // Odd sizes exercise every scalar tail (rows not a multiple of 4, columns not a multiple of 8, d not of 4).
+  for (const [n, m, d] of [[133, 157, 2], [130, 161, 7], [131, 128, 64]]) {
+    it(`n=${n}, m=${m}, d=${d}`, () => {
+      const wasm = allocateDenseStore(n, m, d);
+      const js = allocateDenseStore(n, m, d, "js");
+      expect(wasm.engine).toBe("wasm");
+      expect(js.engine).toBe("js");
+      const xs = normal2d(makeKey(n), n, d).data;
+      const ys = normal2d(makeKey(m), m, d).data;
+      const alpha = uniform(makeKey(1), n, -3, 0);
+      const beta = uniform(makeKey(2), m, -3, 0);
+      const stores: DenseStore[] = [wasm, js];
+      for (const s of stores) s.build(xs, ys, alpha, beta, 2.5);
+      // Exponents reach |2.5 x·y| ≈ 60 at d = 64; summation order changes them by ≈ |t|·2⁻⁵², relatively.
+      expect(maxRelDiff(wasm.kernel, js.kernel)).toBeLessThan(1e-12);
+      const rows = uniform(makeKey(3), n, 0, 2);
+      const cols = uniform(makeKey(4), m, 0, 2);
+      for (const s of stores) {
+        s.rowVec.set(rows);
+        s.colVec.set(cols);
+        s.timesVector();
+        s.transposeTimesVector();
+      }
+      expect(maxRelDiff(wasm.rowOut, js.rowOut)).toBeLessThan(1e-13);
+      expect(maxRelDiff(wasm.colOut, js.colOut)).toBeLessThan(1e-13);
+      for (const square of [false, true]) {
+        for (const s of stores) {
+          s.rowVec.set(rows);
+          s.colVec.set(cols);
+          s.rescale(square);
+        }
+        expect(maxRelDiff(wasm.kernel, js.kernel)).toBeLessThan(1e-12);
+      }
+    });
+  }
+
+  it("rescaling flushes entries below the kernel floor to 0 on both engines (including the scalar tails)", () => {
+    for (const engine of ["auto", "js"] as const) {
+      const s = allocateDenseStore(128, 129, 2, engine);
+      s.kernel.fill(Math.exp(KERNEL_FLOOR / 2 + 1));
+      s.rowVec.fill(1);
+      s.colVec.fill(1);
+      s.colVec[128] = Math.exp(-3);
+      s.colVec[5] = Math.exp(-3);
+      s.rescale(true);
+      expect(s.kernel[128]).toBe(0);
+      expect(s.kernel[5]).toBe(0);
+      expect(s.kernel[6] / Math.exp(KERNEL_FLOOR + 2)).toBeCloseTo(1, 12);
+    }
+  });
+});
+
+describe("wasm SIMD exponential of the kernel build", () => {
+  it("matches Math.exp to 5e-16 relative (≈ 2 ulp, like fastExp) over [−600, 709], flushes below −600, overflows to Infinity", () => {
+    const n = 128, m = 129;
+    const s = allocateDenseStore(n, m, 1);
+    expect(s.engine).toBe("wasm");
+    const alpha = s.rowVec, beta = s.colVec;
+    for (let i = 0; i < n; i++) alpha[i] = -650 + (1360 * i) / (n - 1);
+    for (let j = 0; j < m; j++) beta[j] = (j - 64) / 37;
+    s.build(new Float64Array(n), new Float64Array(m), alpha, beta, 1);
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < m; j++) {
+        const t = alpha[i] + beta[j];
+        const k = s.kernel[i * m + j];
+        if (t < KERNEL_FLOOR) expect(k).toBe(0);
+        else if (t > 709.8) expect(k).toBe(Infinity);
+        else if (t < 709.4) worst = Math.max(worst, Math.abs(k - Math.exp(t)) / Math.exp(t));
+      }
+    }
+    expect(worst).toBeLessThan(5e-16);
+  });
+});
+
+describe("wasm assembler", () => {
+  it("encodes LEB128 integers and a valid empty module", () => {
+    expect(uleb(0)).toEqual([0]);
+    expect(uleb(624485)).toEqual([0xe5, 0x8e, 0x26]);
+    expect(sleb(-1)).toEqual([0x7f]);
+    expect(sleb(-123456)).toEqual([0xc0, 0xbb, 0x78]);
+    expect(sleb(64)).toEqual([0xc0, 0x00]);
+    const api = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
+    expect(api.validate(moduleBytes([]))).toBe(true);
+  });
+});
