@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** Entry point of the `sbkit` binary. */
+import { registerBenchmark } from "./commands/benchmark.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerFit } from "./commands/fit.js";
 import { registerGaussian } from "./commands/gaussian.js";
@@ -9,4 +10,4 @@ import { registerSample } from "./commands/sample.js";
 import { makeProgram } from "./program.js";
 import { runCli } from "./run.js";
 
-await runCli(makeProgram([registerDemo, registerOt, registerGaussian, registerFit, registerSample, registerPlot]), process.argv);
+await runCli(makeProgram([registerDemo, registerOt, registerGaussian, registerFit, registerSample, registerPlot, registerBenchmark]), process.argv);

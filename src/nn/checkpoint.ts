@@ -15,29 +15,14 @@ import { readSafetensors, writeSafetensors, type SafeTensor } from "../core/safe
 import { checkNetworkConfig, type NetworkConfig } from "./architecture.js";
 import type { HostTensor, HostTensors } from "./hostTensor.js";
 import type { TrainerState } from "./regressionTrainer.js";
+import type { Checkpoint } from "./checkpointData.js";
+
+export type { Checkpoint } from "./checkpointData.js";
 
 /** The format tag of `config.json`. */
 export const CHECKPOINT_FORMAT = "sbkit-model";
 /** The current format version. */
 export const CHECKPOINT_VERSION = 1;
-
-/** Everything saved in a model folder. */
-export interface Checkpoint {
-  /** Solver name, e.g. `"sf2m"`. */
-  readonly method: string;
-  /** Solver settings (JSON-serializable), e.g. `{sigma, coupling, ...}`. */
-  readonly settings: Readonly<Record<string, unknown>>;
-  /** Training step reached. */
-  readonly step: number;
-  /** Total steps the run was asked for. */
-  readonly totalSteps: number;
-  /** Mean loss per logged step (for loss curves). */
-  readonly lossHistory: readonly number[];
-  /** Architecture of each network, by name (e.g. `flow`, `score`). */
-  readonly networks: Readonly<Record<string, NetworkConfig>>;
-  /** Full trainer state of each network. */
-  readonly states: Readonly<Record<string, TrainerState>>;
-}
 
 interface ConfigJson {
   format: string;

@@ -1,7 +1,7 @@
 /**
  * Start-up of the `@jax-js/jax` runtime (Zhang, jax-js 2025): the wasm device in Node (`init("cpu", "wasm")`;
- * a plain `init()` fails in Node 20) and WebGPU in a browser that has it. Every entry point of `src/nn` awaits
- * {@link ensureRuntime} once; afterwards arrays live on the chosen device.
+ * a plain `init()` fails in Node 20) and WebGPU in a browser that has it (wasm in a browser without it). Every
+ * entry point of `src/nn` awaits {@link ensureRuntime} once; afterwards arrays live on the chosen device.
  */
 import { defaultDevice, init, type Device } from "@jax-js/jax";
 
@@ -23,17 +23,20 @@ function shimFloat16Array(): void {
 }
 shimFloat16Array();
 
-function inBrowser(): boolean {
+/** True in a browser (a `window`) whose `navigator` offers WebGPU (`navigator.gpu`). */
+function browserWithWebGpu(): boolean {
   return typeof (globalThis as { window?: unknown }).window !== "undefined" && typeof (globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu !== "undefined";
 }
 
 async function start(preferGpu: boolean): Promise<Device> {
-  if (preferGpu && inBrowser()) {
-    const devices = await init();
+  if (preferGpu && browserWithWebGpu()) {
+    // `navigator.gpu` can exist with no usable adapter (blocked GPU, headless, --disable-gpu): jax-js then leaves
+    // "webgpu" out of the initialized devices, or requestAdapter rejects. Either way the page trains on wasm, and
+    // the device returned says so (the playground shows it).
+    const devices = await init("webgpu", "wasm").catch(() => init("wasm"));
     if (devices.includes("webgpu")) return defaultDevice("webgpu");
-  } else {
-    await init("cpu", "wasm");
   }
+  await init("cpu", "wasm");
   return defaultDevice("wasm");
 }
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeKey, normal2d } from "../../src/core/rng.js";
 import { loadCheckpoint } from "../../src/nn/checkpoint.js";
-import { loadModel } from "../../src/solvers/bridgeModel.js";
+import { loadModel } from "../../src/solvers/loadModel.js";
 import { fitBridgeMatching } from "../../src/solvers/simulationFree.js";
 
 const source = normal2d(makeKey(1), 500, 2);

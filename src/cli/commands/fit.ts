@@ -2,7 +2,8 @@
  * `sbkit fit --method <score|cfm|otcfm|sf2m> --source X --target Y --epsilon E --out DIR [--steps N] [--seed S]
  * [--json]`: trains a model and saves it (config.json + safetensors) into DIR, checkpointing every N steps.
  * Ctrl-C checkpoints and exits with code 130; `--resume` continues from DIR. `--source`/`--target` are `.npy`/`.csv`
- * files or built-in data sets (`8gaussians`, `moons`, `gaussian:D`, ...).
+ * files or built-in data sets (`8gaussians`, `moons`, `gaussian:D`, ...). `--method lightsb [--components K]` fits
+ * LightSB instead (see fitLightSb.ts).
  */
 import type { Command } from "commander";
 import { check, SbkitInputError } from "../../core/errors.js";
@@ -13,6 +14,9 @@ import { fitBridgeMatching, type FitResult } from "../../solvers/simulationFree.
 import type { StepReport } from "../../nn/trainingRun.js";
 import { loadPoints, parseInteger, parseNumber } from "../inputs.js";
 import { ProgressBar } from "../progress.js";
+import { runLightSbFit } from "./fitLightSb.js";
+import { runDsbFit } from "./fitDsb.js";
+import { runFbsdeFit } from "./fitFbsde.js";
 
 interface FitFlags {
   method: string;
@@ -29,6 +33,11 @@ interface FitFlags {
   seed: string;
   resume?: boolean;
   json?: boolean;
+  iterations?: string;
+  stepsPerStage?: string;
+  timeSteps?: string;
+  trajectories?: string;
+  coupling?: string;
 }
 
 /** Exit code of an interrupted (checkpointed) run, as for SIGINT. */
@@ -36,6 +45,9 @@ export const EXIT_INTERRUPTED = 130;
 
 async function runFit(flags: FitFlags): Promise<void> {
   const fn = "fit";
+  if (flags.method === "lightsb") return runLightSbFit(flags);
+  if (flags.method === "dsb" || flags.method === "dsbm") return runDsbFit(flags);
+  if (flags.method === "fbsde") return runFbsdeFit(flags);
   const method = flags.method as NeuralMethod;
   check(NEURAL_METHODS.includes(method), fn, "--method", `must be one of ${NEURAL_METHODS.join(", ")} (got "${flags.method}")`);
   const seed = parseInteger(flags.seed, fn, "--seed");
@@ -76,6 +88,7 @@ async function runFit(flags: FitFlags): Promise<void> {
       } else if (method === "sf2m") {
         throw new SbkitInputError(fn, "--epsilon", "is required for --method sf2m (ε = σ² of the reference σ dW)");
       }
+      check(method === "cfm" || method === "otcfm" || method === "sf2m", fn, "--method", `"${method}" has no fit branch here`);
       result = await fitBridgeMatching(method, source, target, { ...common, sigma });
     }
   } finally {
@@ -106,7 +119,7 @@ export function registerFit(program: Command): void {
   program
     .command("fit")
     .description("train a neural bridge / generative model and save it to a folder")
-    .requiredOption("--method <M>", `one of ${NEURAL_METHODS.join(", ")}`)
+    .requiredOption("--method <M>", `one of ${NEURAL_METHODS.join(", ")}, lightsb`)
     .option("--source <X>", "source samples: .npy/.csv file or built-in data set (not used by score)")
     .requiredOption("--target <Y>", "target samples: .npy/.csv file or built-in data set")
     .option("--epsilon <E>", "ε = σ² of the reference σ dW (required for sf2m; cfm/otcfm: path noise σ = √ε)")
@@ -119,6 +132,13 @@ export function registerFit(program: Command): void {
     .option("--n <N>", "points drawn from a built-in data set", "10000")
     .option("--seed <S>", "seed of data, initialization and minibatches", "0")
     .option("--resume", "continue the run saved in --out")
+    .option("--components <K>", "lightsb: Gaussian-mixture components of the potential (default 50)")
+    .option("--stages <K>", "fbsde: alternations of backward/forward training, each ⌈steps/K⌉ steps (default 10)")
+    .option("--time-steps <N>", "fbsde: Euler–Maruyama steps of the simulated paths (default 100); dsb: uniform time steps of the bridge (default 20); dsbm: simulation steps (default 50)")
+    .option("--iterations <K>", "dsb/dsbm: outer IPF/IMF iterations, two stages each (default dsb 5, dsbm 4)")
+    .option("--steps-per-stage <N>", "dsb/dsbm: optimizer steps per stage (default: --steps split over the stages)")
+    .option("--trajectories <M>", "dsb: paths cached per stage (default 8192 in low dimension); dsbm: simulated pairs per stage (default 4096)")
+    .option("--coupling <C>", "dsbm: initial coupling, independent, exact or sinkhorn (default independent)")
     .option("--json", "print one JSON object")
     .action(runFit);
 }
