@@ -11,12 +11,12 @@
  * stderr; `--json` prints them in the summary. Ctrl-C checkpoints and exits with 130; `--resume` continues exactly.
  */
 import { check, SbkitInputError } from "../../core/errors.js";
-import { makeKey, split } from "../../core/rng.js";
 import { COUPLING_KINDS, type CouplingKind } from "../../solvers/coupling.js";
 import { fitDsb } from "../../solvers/dsb.js";
 import { fitDsbm, type TwoDriftFitResult } from "../../solvers/dsbm.js";
 import type { StageReport } from "../../solvers/ipfStages.js";
-import { loadPoints, parseInteger, parseNumber } from "../inputs.js";
+import { parseInteger, parseNumber } from "../inputs.js";
+import { loadFitPair, requiredEpsilon, watchSigint } from "./fitPair.js";
 import { ProgressBar } from "../progress.js";
 
 /** The `sbkit fit` flags the DSB / DSBM branch reads. */
@@ -57,9 +57,7 @@ export async function runDsbFit(flags: DsbFitFlags): Promise<void> {
   const method = flags.method;
   check(method === "dsb" || method === "dsbm", fn, "--method", `must be dsb or dsbm here (got "${method}")`);
   if (flags.source === undefined) throw new SbkitInputError(fn, "--source", `is required for --method ${method}`);
-  if (flags.epsilon === undefined) throw new SbkitInputError(fn, "--epsilon", `is required for --method ${method} (ε = σ² of the reference σ dW)`);
-  const epsilon = parseNumber(flags.epsilon, fn, "--epsilon");
-  check(epsilon > 0, fn, "--epsilon", `must be > 0 (got ${epsilon})`);
+  const epsilon = requiredEpsilon(flags.epsilon, method);
   check(method === "dsbm" || flags.coupling === undefined, fn, "--coupling", "is a dsbm option (the initial coupling); dsb starts from the reference process");
   const coupling = (flags.coupling ?? "independent") as CouplingKind;
   check(COUPLING_KINDS.includes(coupling), fn, "--coupling", `must be one of ${COUPLING_KINDS.join(", ")} (got "${flags.coupling}")`);
@@ -71,14 +69,8 @@ export async function runDsbFit(flags: DsbFitFlags): Promise<void> {
   const stepsPerStage = flags.stepsPerStage === undefined ? Math.max(1, Math.round(steps / (2 * iterations))) : parseInteger(flags.stepsPerStage, fn, "--steps-per-stage");
   const timeSteps = flags.timeSteps === undefined ? undefined : parseInteger(flags.timeSteps, fn, "--time-steps");
   const trajectories = flags.trajectories === undefined ? undefined : parseInteger(flags.trajectories, fn, "--trajectories");
-  const [ks, kt] = split(makeKey(seed + 7919), 2);
-  const source = loadPoints(flags.source, n, ks, fn, "--source");
-  const target = loadPoints(flags.target, n, kt, fn, "--target");
-  let stop = false;
-  const onSigint = () => {
-    stop = true;
-  };
-  process.once("SIGINT", onSigint);
+  const { source, target } = loadFitPair(flags.source, flags.target, seed, n);
+  const interrupt = watchSigint();
   const bar = new ProgressBar(`fit ${method}`);
   const t0 = performance.now();
   const common = {
@@ -96,7 +88,7 @@ export async function runDsbFit(flags: DsbFitFlags): Promise<void> {
     onStage: (r: StageReport) => {
       process.stderr.write(`${process.stderr.isTTY === true ? "\r\x1b[K" : ""}${stageLine(r)}\n`);
     },
-    shouldStop: () => stop,
+    shouldStop: interrupt.stopped,
   };
   let result: TwoDriftFitResult;
   try {
@@ -105,7 +97,7 @@ export async function runDsbFit(flags: DsbFitFlags): Promise<void> {
       : await fitDsbm(source, target, { ...common, simulationSteps: timeSteps, pairs: trajectories, initialCoupling: coupling });
   } finally {
     bar.done();
-    process.removeListener("SIGINT", onSigint);
+    interrupt.release();
   }
   const { outcome, model, stages } = result;
   const history = model.lossHistory;

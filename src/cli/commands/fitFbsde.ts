@@ -6,10 +6,10 @@
  * checkpoints and exits with code 130, `--resume` continues. The summary lists each stage's marginal mismatch.
  */
 import { check, SbkitInputError } from "../../core/errors.js";
-import { makeKey, split } from "../../core/rng.js";
 import type { StepReport } from "../../nn/trainingRun.js";
 import { fitFbsde } from "../../solvers/fbsde.js";
-import { loadPoints, parseInteger, parseNumber } from "../inputs.js";
+import { parseInteger, parseNumber } from "../inputs.js";
+import { loadFitPair, requiredEpsilon, watchSigint } from "./fitPair.js";
 import { ProgressBar } from "../progress.js";
 
 /** Exit code of an interrupted (checkpointed) run, as for SIGINT. */
@@ -37,24 +37,17 @@ export interface FbsdeFitFlags {
 /** Runs `sbkit fit --method fbsde ...`. */
 export async function runFbsdeFit(flags: FbsdeFitFlags): Promise<void> {
   const fn = "fit";
+  const method = "fbsde";
   if (flags.source === undefined) throw new SbkitInputError(fn, "--source", "is required for --method fbsde");
-  if (flags.epsilon === undefined) throw new SbkitInputError(fn, "--epsilon", "is required for --method fbsde (ε = σ² of the reference σ dW)");
-  const epsilon = parseNumber(flags.epsilon, fn, "--epsilon");
-  check(epsilon > 0, fn, "--epsilon", `must be > 0 (got ${epsilon})`);
+  const epsilon = requiredEpsilon(flags.epsilon, method);
   const steps = parseInteger(flags.steps, fn, "--steps");
   check(steps >= 1, fn, "--steps", `must be ≥ 1 (got ${steps})`);
   const stages = parseInteger(flags.stages ?? "10", fn, "--stages");
   check(stages >= 2, fn, "--stages", `must be ≥ 2 (got ${stages}): stages alternate between the backward and the forward drift`);
   const seed = parseInteger(flags.seed, fn, "--seed");
   const n = parseInteger(flags.n, fn, "--n");
-  const [ks, kt] = split(makeKey(seed + 7919), 2);
-  const source = loadPoints(flags.source, n, ks, fn, "--source");
-  const target = loadPoints(flags.target, n, kt, fn, "--target");
-  let stop = false;
-  const onSigint = () => {
-    stop = true;
-  };
-  process.once("SIGINT", onSigint);
+  const { source, target } = loadFitPair(flags.source, flags.target, seed, n);
+  const interrupt = watchSigint();
   const bar = new ProgressBar("fit fbsde");
   const t0 = performance.now();
   let result;
@@ -72,11 +65,11 @@ export async function runFbsdeFit(flags: FbsdeFitFlags): Promise<void> {
       checkpointDir: flags.out,
       resume: flags.resume === true,
       onStep: (r: StepReport) => bar.update(r.step / r.steps, `step ${r.step}/${r.steps} loss ${r.loss.toPrecision(4)}`),
-      shouldStop: () => stop,
+      shouldStop: interrupt.stopped,
     });
   } finally {
     bar.done();
-    process.removeListener("SIGINT", onSigint);
+    interrupt.release();
   }
   const { outcome, model } = result;
   const history = model.lossHistory;

@@ -5,10 +5,10 @@
  * (LightSB's own default is 0.02). Ctrl-C stops the fit, saves the current parameters and exits with code 130.
  */
 import { check, SbkitInputError } from "../../core/errors.js";
-import { makeKey, split } from "../../core/rng.js";
 import { fitLightSb } from "../../solvers/lightsb/fitLightSb.js";
 import { saveLightSb } from "../../solvers/lightsb/lightSbIo.js";
-import { loadPoints, parseInteger, parseNumber } from "../inputs.js";
+import { parseInteger, parseNumber } from "../inputs.js";
+import { loadFitPair, requiredEpsilon, watchSigint } from "./fitPair.js";
 import { ProgressBar } from "../progress.js";
 
 /** The `sbkit fit` flags the LightSB branch reads. */
@@ -30,21 +30,14 @@ export interface LightSbFitFlags {
 /** Runs `sbkit fit --method lightsb ...`. */
 export async function runLightSbFit(flags: LightSbFitFlags): Promise<void> {
   const fn = "fit";
+  const method = "lightsb";
   if (flags.source === undefined) throw new SbkitInputError(fn, "--source", "is required for --method lightsb");
-  if (flags.epsilon === undefined) throw new SbkitInputError(fn, "--epsilon", "is required for --method lightsb (ε = σ² of the reference σ dW)");
   check(flags.resume !== true, fn, "--resume", "is not supported for --method lightsb (a fit takes seconds; run it again)");
-  const epsilon = parseNumber(flags.epsilon, fn, "--epsilon");
-  check(epsilon > 0, fn, "--epsilon", `must be > 0 (got ${epsilon})`);
+  const epsilon = requiredEpsilon(flags.epsilon, method);
   const seed = parseInteger(flags.seed, fn, "--seed");
   const n = parseInteger(flags.n, fn, "--n");
-  const [ks, kt] = split(makeKey(seed + 7919), 2);
-  const source = loadPoints(flags.source, n, ks, fn, "--source");
-  const target = loadPoints(flags.target, n, kt, fn, "--target");
-  let stop = false;
-  const onSigint = () => {
-    stop = true;
-  };
-  process.once("SIGINT", onSigint);
+  const { source, target } = loadFitPair(flags.source, flags.target, seed, n);
+  const interrupt = watchSigint();
   const bar = new ProgressBar("fit lightsb");
   let result;
   try {
@@ -56,11 +49,11 @@ export async function runLightSbFit(flags: LightSbFitFlags): Promise<void> {
       learningRate: flags.learningRate === "1e-3" ? undefined : parseNumber(flags.learningRate, fn, "--learning-rate"),
       seed,
       onStep: (r) => bar.update(r.step / r.steps, `step ${r.step}/${r.steps} loss ${r.loss.toPrecision(4)}`),
-      shouldStop: () => stop,
+      shouldStop: interrupt.stopped,
     });
   } finally {
     bar.done();
-    process.removeListener("SIGINT", onSigint);
+    interrupt.release();
   }
   saveLightSb(flags.out, result.model, { steps: result.steps, lossHistory: result.lossHistory });
   const tail = result.lossHistory.slice(-Math.min(100, result.lossHistory.length));
