@@ -10,17 +10,18 @@
  */
 import { jit, numpy as np, valueAndGrad, type OwnedFunction } from "@jax-js/jax";
 import { checkAllFinite, type Array2D } from "../core/array2d.js";
-import { check, checkFinite, checkInteger, SbkitNumericalError } from "../core/errors.js";
+import { check, checkFinite, SbkitNumericalError } from "../core/errors.js";
 import type { Key } from "../core/rng.js";
 import { adamW, resolveAdamOptions, type AdamScalars, type AdamState, type ResolvedAdamOptions } from "./adam.js";
-import { initNetwork, networkInputDim, networkLayout, networkOutputDim, type NetworkConfig } from "./architecture.js";
-import { deviceArray, disposeAll, refAll, toDevice, toHost, type DeviceTensors } from "./device.js";
+import { initNetwork, networkInputDim, networkOutputDim, type NetworkConfig } from "./architecture.js";
+import { deviceArray, refAll, toDevice, toHost, type DeviceTensors } from "./device.js";
 import { checkDivergenceEstimator, divergenceObjectiveRows, divergenceProbes, probeCount, tileRows, type DivergenceEstimator } from "./divergence.js";
-import { checkSameLayout, type HostTensor, type HostTensors } from "./hostTensor.js";
+import type { HostTensor, HostTensors } from "./hostTensor.js";
 import { TimeNetwork } from "./network.js";
 import { emaDecayAt, type StepInfo, type TrainerOptions, type TrainerState } from "./regressionTrainer.js";
 import { ensureRuntime } from "./runtime.js";
 import { learningRateAt } from "./schedule.js";
+import { checkRestorable, disposeTrainer, emaUpdate, hostState } from "./trainerParts.js";
 
 /** One batch: points `x` `[B, d]` drawn from q, times `t` `[B]`, the fixed field `g` `[B, d]`, probe key. */
 export interface DivergenceBatch {
@@ -75,12 +76,7 @@ export class DivergenceTrainer {
       const next = opt.update(grads, { m, v }, p, s);
       return [value, next.params, next.state.m, next.state.v, next.gradNorm];
     }) as StepFn);
-    this.emaFn = this.emaDecay > 0 ? jit((e: DeviceTensors, p: DeviceTensors, d: np.Array) => {
-      const out: DeviceTensors = {};
-      for (const k of Object.keys(e)) out[k] = e[k].mul(d.ref).add(p[k].mul(np.subtract(1, d.ref)));
-      d.dispose();
-      return out;
-    }) : undefined;
+    this.emaFn = emaUpdate(this.emaDecay);
   }
 
   /** A trainer for a fresh network drawn from `key`. */
@@ -93,12 +89,7 @@ export class DivergenceTrainer {
   static async restore(config: NetworkConfig, state: TrainerState, options: DivergenceTrainerOptions): Promise<DivergenceTrainer> {
     await ensureRuntime();
     const fn = "DivergenceTrainer.restore";
-    const layout = networkLayout(config);
-    checkSameLayout(layout, state.params, fn, "state.params");
-    checkSameLayout(layout, state.adamM, fn, "state.adamM");
-    checkSameLayout(layout, state.adamV, fn, "state.adamV");
-    if (state.ema !== undefined) checkSameLayout(layout, state.ema, fn, "state.ema");
-    checkInteger(state.step, fn, "state.step");
+    checkRestorable(config, state, fn);
     return DivergenceTrainer.fromHost(config, state.params, state.ema, { m: state.adamM, v: state.adamV }, options, state.step);
   }
 
@@ -164,13 +155,7 @@ export class DivergenceTrainer {
 
   /** Host copy of the full state, for checkpoints. */
   state(): TrainerState {
-    return {
-      step: this.stepCount,
-      params: toHost(this.params),
-      ema: this.ema === undefined ? undefined : toHost(this.ema),
-      adamM: toHost(this.moments.m),
-      adamV: toHost(this.moments.v),
-    };
+    return hostState(this.stepCount, this.params, this.moments, this.ema);
   }
 
   /** Host copy of the weights (EMA if on and `ema` is true). */
@@ -180,11 +165,6 @@ export class DivergenceTrainer {
 
   /** Releases device memory. */
   dispose(): void {
-    disposeAll(this.params);
-    disposeAll(this.moments.m);
-    disposeAll(this.moments.v);
-    if (this.ema !== undefined) disposeAll(this.ema);
-    this.stepFn.dispose();
-    this.emaFn?.dispose();
+    disposeTrainer(this.params, this.moments, this.ema, [this.stepFn, this.emaFn]);
   }
 }

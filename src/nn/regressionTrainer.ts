@@ -12,15 +12,16 @@
  */
 import { blockUntilReady, jit, numpy as np, valueAndGrad, type OwnedFunction } from "@jax-js/jax";
 import { checkAllFinite, type Array2D } from "../core/array2d.js";
-import { check, checkInteger, SbkitNumericalError } from "../core/errors.js";
+import { check, SbkitNumericalError } from "../core/errors.js";
 import type { Key } from "../core/rng.js";
 import { adamW, resolveAdamOptions, type AdamOptions, type AdamScalars, type AdamState, type ResolvedAdamOptions } from "./adam.js";
-import { deviceArray, disposeAll, refAll, toDevice, toHost, type DeviceTensors } from "./device.js";
-import { checkSameLayout, type HostTensor, type HostTensors } from "./hostTensor.js";
-import { initNetwork, networkForward, networkInputDim, networkLayout, networkOutputDim, type NetworkConfig } from "./architecture.js";
+import { deviceArray, refAll, toDevice, toHost, type DeviceTensors } from "./device.js";
+import type { HostTensor, HostTensors } from "./hostTensor.js";
+import { initNetwork, networkForward, networkInputDim, networkOutputDim, type NetworkConfig } from "./architecture.js";
 import { TimeNetwork } from "./network.js";
 import { ensureRuntime } from "./runtime.js";
 import { learningRateAt, type LearningRateSchedule } from "./schedule.js";
+import { checkRestorable, disposeTrainer, emaUpdate, hostState } from "./trainerParts.js";
 
 /** One batch of the regression: inputs `x` `[B, inputDim]`, times `t` `[B]`, targets `[B, outputDim]`. */
 export interface RegressionBatch {
@@ -104,12 +105,7 @@ export class RegressionTrainer {
       const next = opt.update(grads, { m, v }, p, s);
       return [value, next.params, next.state.m, next.state.v, next.gradNorm];
     }) as StepFn);
-    this.emaFn = this.emaDecay > 0 ? jit((e: DeviceTensors, p: DeviceTensors, d: np.Array) => {
-      const out: DeviceTensors = {};
-      for (const k of Object.keys(e)) out[k] = e[k].mul(d.ref).add(p[k].mul(np.subtract(1, d.ref)));
-      d.dispose();
-      return out;
-    }) : undefined;
+    this.emaFn = emaUpdate(this.emaDecay);
   }
 
   /** A trainer for a fresh network drawn from `key`. */
@@ -121,13 +117,8 @@ export class RegressionTrainer {
   /** A trainer continuing from a saved {@link TrainerState} (same config and options as the saved run). */
   static async restore(config: NetworkConfig, state: TrainerState, options: TrainerOptions = {}): Promise<RegressionTrainer> {
     await ensureRuntime();
-    const layout = networkLayout(config);
     const fn = "RegressionTrainer.restore";
-    checkSameLayout(layout, state.params, fn, "state.params");
-    checkSameLayout(layout, state.adamM, fn, "state.adamM");
-    checkSameLayout(layout, state.adamV, fn, "state.adamV");
-    if (state.ema !== undefined) checkSameLayout(layout, state.ema, fn, "state.ema");
-    checkInteger(state.step, fn, "state.step");
+    checkRestorable(config, state, fn);
     return RegressionTrainer.fromHost(config, state.params, state.ema, { m: state.adamM, v: state.adamV }, options, state.step);
   }
 
@@ -220,13 +211,7 @@ export class RegressionTrainer {
 
   /** Host copy of the full state, for checkpoints. */
   state(): TrainerState {
-    return {
-      step: this.stepCount,
-      params: toHost(this.params),
-      ema: this.ema === undefined ? undefined : toHost(this.ema),
-      adamM: toHost(this.moments.m),
-      adamV: toHost(this.moments.v),
-    };
+    return hostState(this.stepCount, this.params, this.moments, this.ema);
   }
 
   /** Host copy of the weights (EMA if on and `ema` is true). */
@@ -236,11 +221,6 @@ export class RegressionTrainer {
 
   /** Releases device memory. */
   dispose(): void {
-    disposeAll(this.params);
-    disposeAll(this.moments.m);
-    disposeAll(this.moments.v);
-    if (this.ema !== undefined) disposeAll(this.ema);
-    this.stepFn.dispose();
-    this.emaFn?.dispose();
+    disposeTrainer(this.params, this.moments, this.ema, [this.stepFn, this.emaFn]);
   }
 }

@@ -3,7 +3,8 @@
  * potential `exp(f/ε)` in the EOT benchmark construction (Gushchin et al., NeurIPS 2023) and of LightSB's adjusted
  * potential (Korotin et al., ICLR 2024). Everything here is `O(n·K·d)`.
  */
-import { checkAllFinite, toArray2D, type Array2D, type Array2DLike } from "../../core/array2d.js";
+import { array2d, checkAllFinite, toArray2D, type Array2D, type Array2DLike } from "../../core/array2d.js";
+import type { KeyStream } from "../../core/rng.js";
 import { check } from "../../core/errors.js";
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -97,4 +98,26 @@ export function softmaxRows(terms: Float64Array, n: number, K: number): Float64A
     lse[i] = best + Math.log(s);
   }
   return lse;
+}
+
+/**
+ * `perPoint` draws per row i of a row-dependent diagonal mixture `Σ_k w_ik N(m_ik, diag(sd_k²))` — the form of
+ * both the benchmark's and LightSB's conditional plan π(·|x_i). `weights` `[n, K]` (rows sum to 1), `means`
+ * `[n·K, d]`, `sd` `[K, d]`. Per draw: one uniform picks k, then d normals. Returns `[n·perPoint, d]`, the draws of
+ * row i consecutive.
+ */
+export function sampleRowMixtures(stream: KeyStream, weights: Float64Array, means: Float64Array, sd: ArrayLike<number>, n: number, K: number, d: number, perPoint: number): Array2D {
+  const out = new Float64Array(n * perPoint * d);
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < perPoint; r++) {
+      const u = stream.nextUniform();
+      let k = 0;
+      let acc = weights[i * K];
+      while (k < K - 1 && u >= acc) acc += weights[i * K + ++k];
+      const o = (i * perPoint + r) * d;
+      const m = (i * K + k) * d;
+      for (let j = 0; j < d; j++) out[o + j] = means[m + j] + sd[k * d + j] * stream.nextNormal();
+    }
+  }
+  return array2d(out, n * perPoint, d);
 }

@@ -21,7 +21,7 @@ import { cholesky } from "../../core/linalg.js";
 import { categorical, KeyStream, split, type Key } from "../../core/rng.js";
 import type { GaussianMixture } from "../gaussian.js";
 import type { Moments } from "../../metrics/uvp.js";
-import { diagonalLogTerms, softmaxRows, toDiagonalMixture, type DiagonalGaussianMixture, type DiagonalGaussianMixtureLike } from "./diagonalMixture.js";
+import { diagonalLogTerms, sampleRowMixtures, softmaxRows, toDiagonalMixture, type DiagonalGaussianMixture, type DiagonalGaussianMixtureLike } from "./diagonalMixture.js";
 
 /** A benchmark pair: source mixture, potential `exp(f/ε)` as a diagonal mixture, and ε. */
 export interface EotBenchmarkProblem {
@@ -174,20 +174,7 @@ export class EotBenchmark {
     const K = this.components;
     const d = this.dimension;
     const sd = this.planVariances.map(Math.sqrt);
-    const stream = new KeyStream(key);
-    const out = new Float64Array(pts.rows * perPoint * d);
-    for (let i = 0; i < pts.rows; i++) {
-      for (let r = 0; r < perPoint; r++) {
-        const u = stream.nextUniform();
-        let k = 0;
-        let acc = w[i * K];
-        while (k < K - 1 && u >= acc) acc += w[i * K + ++k];
-        const o = (i * perPoint + r) * d;
-        const m = (i * K + k) * d;
-        for (let j = 0; j < d; j++) out[o + j] = cm[m + j] + sd[k * d + j] * stream.nextNormal();
-      }
-    }
-    return array2d(out, pts.rows * perPoint, d);
+    return sampleRowMixtures(new KeyStream(key), w, cm, sd, pts.rows, K, d, perPoint);
   }
 
   /** `n` pairs `(x0, x1)` from the true plan: `x0 ~ p0`, `x1 ~ π(·|x0)`. */

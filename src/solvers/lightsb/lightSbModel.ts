@@ -22,7 +22,7 @@ import { check, checkInteger, checkPositive } from "../../core/errors.js";
 import { KeyStream, type Key } from "../../core/rng.js";
 import { integrateSde, type IntegrationResult } from "../../sde/integrate.js";
 import type { Moments } from "../../metrics/uvp.js";
-import { softmaxRows as softmaxInPlace } from "../../data/eotBenchmark/diagonalMixture.js";
+import { sampleRowMixtures, softmaxRows as softmaxInPlace } from "../../data/eotBenchmark/diagonalMixture.js";
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -157,19 +157,7 @@ export class LightSb {
     const sd = s.map((v) => Math.sqrt(epsilon * v));
     const w = this.conditionalWeights(pts).data;
     const cm = this.componentMeans(pts, s).data;
-    const stream = new KeyStream(key);
-    const out = new Float64Array(pts.rows * perPoint * d);
-    for (let i = 0; i < pts.rows; i++) {
-      for (let r = 0; r < perPoint; r++) {
-        const u = stream.nextUniform();
-        let k = 0;
-        let acc = w[i * K];
-        while (k < K - 1 && u >= acc) acc += w[i * K + ++k];
-        const o = (i * perPoint + r) * d;
-        for (let j = 0; j < d; j++) out[o + j] = cm[(i * K + k) * d + j] + sd[k * d + j] * stream.nextNormal();
-      }
-    }
-    return array2d(out, pts.rows * perPoint, d);
+    return sampleRowMixtures(new KeyStream(key), w, cm, sd, pts.rows, K, d, perPoint);
   }
 
   /** The bridge drift `b(t, x)` (module comment) for each row of `x` (`[n, d]`), `t ∈ [0, 1]`. */
