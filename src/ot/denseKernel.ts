@@ -94,18 +94,6 @@ export function buildKernelRows(
   }
 }
 
-/**
- * Second half of a build whose dot products are already in place (`kernel_ij = x_i·y_j`, e.g. from the wasm
- * `gram`): `K_ij ← exp(alpha_i + beta_j + invEps · kernel_ij)` for rows `[r0, r1)`.
- */
-export function exponentiateKernelRows(kernel: Float64Array, m: number, alpha: Float64Array, beta: Float64Array, invEps: number, r0: number, r1: number): void {
-  for (let i = r0; i < r1; i++) {
-    const ai = alpha[i];
-    const o = i * m;
-    for (let j = 0; j < m; j++) kernel[o + j] = entry(ai + beta[j] + invEps * kernel[o + j]);
-  }
-}
-
 function dot(p: Float64Array, po: number, q: Float64Array, qo: number, d: number): number {
   let s = 0;
   for (let k = 0; k < d; k++) s += p[po + k] * q[qo + k];

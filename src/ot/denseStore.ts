@@ -4,7 +4,7 @@
  * least {@link WASM_MIN_ENTRIES} entries), else by ordinary typed arrays with the loops of `denseKernel.ts`.
  * Both give the same results up to summation order.
  */
-import { buildKernelRows, exponentiateKernelRows, kernelTimesVector, kernelTransposeTimesVector, rescaleKernelRows } from "./denseKernel.js";
+import { buildKernelRows, kernelTimesVector, kernelTransposeTimesVector, rescaleKernelRows } from "./denseKernel.js";
 import { instantiateDenseWasm } from "./denseWasm.js";
 
 /** Smaller kernels use the JavaScript loops (a wasm memory per solve is not worth it). */
@@ -17,29 +17,11 @@ export const WASM_MIN_ENTRIES = 1 << 14;
 const ENTRIES_PER_CALL = 1 << 16;
 
 /**
- * Up to this dimension the dot products of a build are computed by a JavaScript loop (≈ 1.5 ns per pair at d = 2)
- * rather than the wasm `gram`, whose per-pair set-up (≈ 8 ns) dominates when there are only a few coordinates.
+ * Up to this dimension a build computes dot products and exponentials in one fused wasm pass over a
+ * coordinate-major copy of y (`buildSmall`), rather than the pairwise `gram` (whose per-pair set-up dominates when
+ * there are only a few coordinates) followed by `expand`.
  */
 const SMALL_DIM = 4;
-
-/** `kernel_{i·m + j} = x_i · y_j` for all rows, for small d (see {@link SMALL_DIM}). */
-function smallDimGram(kernel: Float64Array, xs: Float64Array, ys: Float64Array, d: number, m: number): void {
-  const n = xs.length / d;
-  for (let i = 0; i < n; i++) {
-    const o = i * m;
-    if (d === 2) {
-      const a = xs[2 * i];
-      const b = xs[2 * i + 1];
-      for (let j = 0; j < m; j++) kernel[o + j] = a * ys[2 * j] + b * ys[2 * j + 1];
-      continue;
-    }
-    for (let j = 0; j < m; j++) {
-      let s = 0;
-      for (let k = 0; k < d; k++) s += xs[i * d + k] * ys[j * d + k];
-      kernel[o + j] = s;
-    }
-  }
-}
 
 /** The kernel and work vectors, with the streaming operations the dense backend needs. */
 export interface DenseStore {
@@ -108,7 +90,9 @@ function wasmStore(n: number, m: number, d: number): DenseStore | null {
   const colOutAt = rowOutAt + 8 * n;
   const xsAt = colOutAt + 8 * m;
   const ysAt = xsAt + 8 * n * d;
-  const wasm = instantiateDenseWasm(ysAt + 8 * m * d);
+  // ys holds y row-major for `gram`, or coordinate-major with rows of `stride` bytes for `buildSmall`.
+  const stride = 16 * Math.ceil((m + 1) / 2);
+  const wasm = instantiateDenseWasm(ysAt + Math.max(8 * m * d, stride * d));
   if (wasm === null) return null;
   const { buffer, exports: x } = wasm;
   const view = (at: number, length: number) => new Float64Array(buffer, at, length);
@@ -130,12 +114,20 @@ function wasmStore(n: number, m: number, d: number): DenseStore | null {
     build: (xs, ys, alpha, beta, invEps) => {
       // alpha, beta are the store's own rowVec, colVec (see DenseSweeps), already in the wasm memory.
       view(xsAt, n * d).set(xs);
-      view(ysAt, m * d).set(ys);
       const alphaAt = alpha.buffer === buffer ? alpha.byteOffset : -1;
       const betaAt = beta.buffer === buffer ? beta.byteOffset : -1;
-      if (d <= SMALL_DIM) smallDimGram(kernel, xs, ys, d, m);
-      else rows((r0, r1) => x.gram(xsAt, ysAt, d, kernelAt, r0, r1, m));
-      if (alphaAt < 0 || betaAt < 0) return exponentiateKernelRows(kernel, m, alpha, beta, invEps, 0, n);
+      if (alphaAt < 0 || betaAt < 0) {
+        buildKernelRows(kernel, xs, ys, d, m, alpha, beta, invEps, 0, n);
+        return;
+      }
+      if (d <= SMALL_DIM) {
+        const ysT = view(ysAt, (stride / 8) * d);
+        for (let j = 0; j < m; j++) for (let k = 0; k < d; k++) ysT[k * (stride / 8) + j] = ys[j * d + k];
+        rows((r0, r1) => x.buildSmall(kernelAt, m, alphaAt, betaAt, r0, r1, xsAt, ysAt, d, stride, invEps));
+        return;
+      }
+      view(ysAt, m * d).set(ys);
+      rows((r0, r1) => x.gram(xsAt, ysAt, d, kernelAt, r0, r1, m));
       rows((r0, r1) => x.expand(kernelAt, m, alphaAt, betaAt, r0, r1, invEps));
     },
   };

@@ -82,7 +82,7 @@ export class DenseSweeps {
 
   /** Diagnostics for the result. */
   info(): SinkhornBackendInfo {
-    return { kind: "dense", kernelBuilds: this.builds, kernelUpdates: this.updates, fallbackRows: this.fallbacks };
+    return { kind: "dense", kernelBuilds: this.builds, kernelUpdates: this.updates, fallbackRows: this.fallbacks, singlePrecisionSweeps: 0 };
   }
 
   /**

@@ -14,6 +14,7 @@
  */
 import { KERNEL_FLOOR } from "./denseKernel.js";
 import { F64, funcBody, I32, moduleBytes, op, V128 } from "./wasmAssembler.js";
+import { VectorExp } from "./wasmExp.js";
 
 const { localGet: get, localSet: set, i32Const: c32 } = op;
 
@@ -128,39 +129,7 @@ function gram(): number[] {
   ]);
 }
 
-/** `c_k = 1/k!`, k = 0 … 13: Taylor coefficients of `e^r`; on `|r| ≤ ln2/2` the truncation is `< 5e-18` relative. */
-const EXP_TAYLOR = Array.from({ length: 14 }, (_, k) => {
-  let f = 1;
-  for (let q = 2; q <= k; q++) f *= q;
-  return 1 / f;
-});
-
-/**
- * `exp` on both lanes of local `t` (Cody–Waite reduction `t = k ln2 + r`, degree-13 Taylor polynomial in Estrin's
- * form — five dependent multiply–adds instead of thirteen — and `2^k` built from its bits), leaving the result on
- * the stack; lanes with `t < KERNEL_FLOOR` give 0, `t ≥ 709.4` give `Infinity`, NaN stays NaN. Uses locals u, k,
- * r, r2 (`r²`), r4 (`r⁴`).
- */
-function vexp(t: number, u: number, k: number, r: number, r2: number, r4: number): number[][] {
-  const c = op.f64x2Const;
-  const mulAdd = (a: number[], b: number[], x: number[]) => [...a, ...b, ...x, ...op.f64x2Mul, ...op.f64x2Add];
-  /** `c_{2q} + c_{2q+1} r`. */
-  const pair = (q: number) => mulAdd(c(EXP_TAYLOR[2 * q]), c(EXP_TAYLOR[2 * q + 1]), get(r));
-  const low = mulAdd(mulAdd(pair(0), pair(1), get(r2)), mulAdd(pair(2), pair(3), get(r2)), get(r4));
-  const high = mulAdd(mulAdd(pair(4), pair(5), get(r2)), pair(6), get(r4));
-  return [
-    get(t), c(710), op.f64x2Min, c(-700), op.f64x2Max, set(u),
-    get(u), c(1.4426950408889634), op.f64x2Mul, op.f64x2Nearest, set(k),
-    // r = (u − k·ln2_hi) − k·ln2_lo, with ln2_hi of 32 significant bits so k·ln2_hi is exact (fdlibm's split).
-    get(u), get(k), c(6.93147180369123816490e-1), op.f64x2Mul, op.f64x2Sub, get(k), c(1.90821492927058770002e-10), op.f64x2Mul, op.f64x2Sub, set(r),
-    get(r), get(r), op.f64x2Mul, set(r2), get(r2), get(r2), op.f64x2Mul, set(r4),
-    // p = low + r⁸ · high with low = Σ_{k<8} c_k r^k, high = Σ_{k<6} c_{8+k} r^k, each from pairs c_{2q} + c_{2q+1} r.
-    mulAdd(low, high, [...get(r4), ...get(r4), ...op.f64x2Mul]),
-    // 2^k: k + 1.5·2^52 holds k in its low mantissa bits; adding 1023 and shifting by 52 leaves the biased exponent.
-    get(k), c(6755399441055744), op.f64x2Add, op.i64x2Const(1023, 1023), op.i64x2Add, c32(52), op.i64x2Shl, op.f64x2Mul,
-    get(t), c(KERNEL_FLOOR), op.f64x2Lt, op.v128AndNot,
-  ];
-}
+const EXP = new VectorExp(KERNEL_FLOOR);
 
 /** `K_ij ← exp(alpha_i + beta_j + invEps · K_ij)` (the kernel holding `x_i·y_j`), flushed below the floor. */
 function expand(): number[] {
@@ -173,10 +142,39 @@ function expand(): number[] {
     get(M), c32(-2), op.i32And, set(M2), get(INV), op.f64x2Splat, set(IE), get(R0), set(I),
     whileBelow(I, R1, [
       rowStart(K, I, M), set(RP), at(ALPHA, I), op.f64Load(), op.f64x2Splat, set(A), c32(0), set(J),
-      whileBelow(J, M2, [at(RP, J), ...exponent, ...vexp(T, U, KK, R, R2, R4), op.v128Store(), bump(J, 2)]),
+      whileBelow(J, M2, [at(RP, J), ...exponent, ...EXP.emit(T, U, KK, R, R2, R4), op.v128Store(), bump(J, 2)]),
       // Odd m: the last entry, computed on a pair whose second lane (read past the row, inside the memory) is dropped.
       op.block, get(J), get(M), op.i32GeU, op.brIf(0),
-      at(RP, J), ...exponent, ...vexp(T, U, KK, R, R2, R4), op.f64x2ExtractLane(0), op.f64Store(), op.end,
+      at(RP, J), ...exponent, ...EXP.emit(T, U, KK, R, R2, R4), op.f64x2ExtractLane(0), op.f64Store(), op.end,
+      bump(I, 1),
+    ]),
+  ]);
+}
+
+/**
+ * Fused build for small d: `K_ij ← exp(alpha_i + beta_j + invEps · x_i·y_j)` from the row-major `xs` and the
+ * coordinate-major `ysT` (coordinate k of point j at `ysT + k·stride + 8j`, `stride` ≥ 8·(m + 1) rounded to 16).
+ */
+function buildSmall(): number[] {
+  const [K, M, ALPHA, BETA, R0, R1, XS, YST, D, STRIDE, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const [I, J, RP, M2, XI, KB, KEND, P] = [11, 12, 13, 14, 15, 16, 17, 18];
+  const [A, IE, T, S, U, KK, R, R2, R4] = [19, 20, 21, 22, 23, 24, 25, 26, 27];
+  const exponent = [
+    zero128, set(S), get(YST), get(J), c32(3), op.i32Shl, op.i32Add, set(P), get(XI), set(KB),
+    whileBelow(KB, KEND, [
+      get(S), get(KB), op.v128Load64Splat(0), get(P), op.v128Load(0), op.f64x2Mul, op.f64x2Add, set(S),
+      bump(KB, 8), get(P), get(STRIDE), op.i32Add, set(P),
+    ]),
+    get(A), at(BETA, J), op.v128Load(), op.f64x2Add, get(IE), get(S), op.f64x2Mul, op.f64x2Add, set(T),
+  ].flat();
+  return funcBody([[8, I32], [9, V128]], [
+    get(M), c32(-2), op.i32And, set(M2), get(INV), op.f64x2Splat, set(IE), get(R0), set(I),
+    whileBelow(I, R1, [
+      rowStart(K, I, M), set(RP), at(ALPHA, I), op.f64Load(), op.f64x2Splat, set(A), c32(0), set(J),
+      rowStart(XS, I, D), set(XI), get(XI), get(D), c32(3), op.i32Shl, op.i32Add, set(KEND),
+      whileBelow(J, M2, [at(RP, J), exponent, ...EXP.emit(T, U, KK, R, R2, R4), op.v128Store(), bump(J, 2)]),
+      op.block, get(J), get(M), op.i32GeU, op.brIf(0),
+      at(RP, J), exponent, ...EXP.emit(T, U, KK, R, R2, R4), op.f64x2ExtractLane(0), op.f64Store(), op.end,
       bump(I, 1),
     ]),
   ]);
@@ -192,6 +190,8 @@ export interface DenseWasmExports {
   gram(x: number, y: number, d: number, out: number, r0: number, r1: number, m: number): void;
   /** `K_ij ← exp(alpha_i + beta_j + invEps · K_ij)` for rows `[r0, r1)`, 0 below the kernel floor. */
   expand(k: number, m: number, alpha: number, beta: number, r0: number, r1: number, invEps: number): void;
+  /** Fused dot products and exponentials for small d (see `buildSmall`). */
+  buildSmall(k: number, m: number, alpha: number, beta: number, r0: number, r1: number, xs: number, ysT: number, d: number, stride: number, invEps: number): void;
 }
 
 /** The part of the WebAssembly JS API used here (the project's `lib` setting has no DOM/WebAssembly types). */
@@ -217,6 +217,7 @@ function denseModule(api: WasmApi | undefined): object | null {
     { name: "rescaleSquare", params: six, body: rescale(true) },
     { name: "gram", params: [...six, I32], body: gram() },
     { name: "expand", params: [...six, F64], body: expand() },
+    { name: "buildSmall", params: [...six, I32, I32, I32, I32, F64], body: buildSmall() },
   ]);
   if (api.validate(bytes)) compiled = new api.Module(bytes);
   return compiled;

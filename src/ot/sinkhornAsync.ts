@@ -12,7 +12,7 @@ import type { SinkhornResult } from "./sinkhornResult.js";
 import { sinkhornSteps } from "./sinkhornSteps.js";
 import { sweepBlock } from "./sweep.js";
 import { defaultThreads, SweepTeam } from "./sweepPool.js";
-import { chooseBackend, onlineBackendInfo } from "./sweepRunner.js";
+import { chooseBackend, onlineBackendInfo, SinglePrecisionCount } from "./sweepRunner.js";
 import { makeWorkspace } from "./workspace.js";
 
 /** Pairs below which the parallel driver runs on the calling thread. */
@@ -33,11 +33,13 @@ export async function sinkhornAsync(problem: OtProblem, options: SinkhornOptions
   const ws = makeWorkspace(problem, true);
   const team = await SweepTeam.create(ws, threads);
   const steps = sinkhornSteps(problem, opts, ws);
+  const count = new SinglePrecisionCount();
   let reply = 0;
   for (;;) {
     const next = steps.next(reply);
-    if (next.done) return finishResult(problem, ws, next.value, started, onlineBackendInfo());
+    if (next.done) return finishResult(problem, ws, next.value, started, onlineBackendInfo(count.sweeps));
     const req = next.value;
+    count.observe(req, ws);
     reply = await team.run(req, (r0, r1) => sweepBlock(req, ws, r0, r1, ws.outY));
   }
 }

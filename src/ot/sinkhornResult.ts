@@ -18,6 +18,11 @@ export interface SinkhornBackendInfo {
   kernelUpdates: number;
   /** Dense: sums the cached kernel could not be trusted with (underflow), recomputed by the exact online sweep. */
   fallbackRows: number;
+  /**
+   * Online: log-sum-exp sweeps evaluated in float32 (`precision: "mixed"` with WebAssembly SIMD; 0 when dense, with
+   * `precision: "double"`, or on the plain JavaScript loops).
+   */
+  singlePrecisionSweeps: number;
 }
 
 /** Diagnostics and costs computed by the solver (all fields of {@link SinkhornResult} except methods). */

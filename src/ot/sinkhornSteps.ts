@@ -10,6 +10,13 @@
  * marginal error costs nothing extra (with ω = 1 the target side is exact). Balanced: stop when it is below
  * tolerance and keep (f, g), whose error is the one reported. Unbalanced: stop on `max(‖Δf‖∞, ‖Δg‖∞)/ε`, ω = 1.
  *
+ * Precision (`opts.precision`): with `"mixed"` the sweeps are requested in float32 (`single`) in every stage before
+ * the last, and in the last until the error falls below `max(tolerance, 1e-4)` or has not improved for 3 float32
+ * iterations below an error of 1e-3 (the float32 rounding floor); from then on float64, and only a float64 iteration may end the solve.
+ * A solve without ε-scaling (e.g. warm-started) starts in float64 and uses float32 only while its error stays above
+ * 1e-4. The float32 sweeps are an inexact first phase of the same fixed-point
+ * iteration; the float64 phase converges to the same fixed point as an all-float64 run (iterative refinement).
+ *
  * Over-relaxation (Thibault, Chizat, Dossal & Papadakis 2021; Lehmann, von Renesse, Sambale & Uschmajew 2022):
  * with `overRelaxation: "auto"` each stage starts with plain Sinkhorn (ω = 1), estimates its linear rate τ from
  * the error over a few iterations, and switches to Young's SOR value `ω = 2/(1 + √(1 − τ))` (capped at 1.9), which
@@ -17,7 +24,7 @@
  */
 import { SbkitNumericalError } from "../core/errors.js";
 import { isBalanced, meanCost, type OtProblem } from "./problem.js";
-import { epsilonSchedule, type ResolvedSinkhornOptions } from "./sinkhornOptions.js";
+import { epsilonSchedule, SINGLE_PRECISION_STALL, SINGLE_PRECISION_STALL_BELOW, SINGLE_PRECISION_UNTIL, type ResolvedSinkhornOptions } from "./sinkhornOptions.js";
 import { Relaxation } from "./relaxation.js";
 import type { Workspace } from "./workspace.js";
 
@@ -27,7 +34,7 @@ import type { Workspace } from "./workspace.js";
  * one behind `hY`, and the plan pass at the final (f, g); the dense backend (`denseSweeps`) relies on this.
  */
 export type SweepRequest =
-  | { kind: "lse"; side: "source" | "target"; invEps: number }
+  | { kind: "lse"; side: "source" | "target"; invEps: number; single: boolean }
   | { kind: "plan"; invEps: number };
 
 /** What the iteration found; the plan pass fills the workspace's marginals and returns the transport cost. */
@@ -63,6 +70,11 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
   let iterations = 0;
   let converged = false;
   const fNew = new Float64Array(n);
+  const mixed = opts.precision === "mixed";
+  /** Set once the last stage has handed over to float64 sweeps. */
+  let refining = false;
+  let bestSingle = Infinity;
+  let stalled = 0;
 
   for (let s = 0; s < stages.length && !converged; s++) {
     const eps = stages[s];
@@ -75,8 +87,12 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
     for (let it = 0; it < cap && iterations < opts.maxIterations; it++) {
       iterations++;
       const omega = relax.omega;
+      // The last stage's iterations run in float32 only while the previous error is large (a warm start that is
+      // already close begins in float64, so float32 rounding never spoils it).
+      const previous = errors.length > 0 ? errors[errors.length - 1] : Infinity;
+      const single = mixed && !(last && (refining || (stages.length === 1 && errors.length === 0) || previous < SINGLE_PRECISION_UNTIL));
       for (let i = 0; i < n; i++) hX[i] = logA[i] + (f[i] - halfSqX[i]) / eps;
-      yield { kind: "lse", side: "target", invEps: 1 / eps };
+      yield { kind: "lse", side: "target", invEps: 1 / eps, single };
       let dg = 0;
       let err = 0;
       for (let j = 0; j < m; j++) {
@@ -87,7 +103,7 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
         g[j] = v;
         hY[j] = logB[j] + (v - halfSqY[j]) / eps;
       }
-      yield { kind: "lse", side: "source", invEps: 1 / eps };
+      yield { kind: "lse", side: "source", invEps: 1 / eps, single };
       let df = 0;
       for (let i = 0; i < n; i++) {
         const unscaled = halfSqX[i] - eps * outX[i];
@@ -100,7 +116,15 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
       if (!Number.isFinite(err)) throw new SbkitNumericalError("sinkhorn", `non-finite marginal error at iteration ${iterations} (ε = ${eps})`);
       errors.push(err);
       opts.onIteration?.({ iteration: iterations, epsilon: eps, error: err });
-      const done = err < tol;
+      // In the last stage a float32 iteration only hands over to float64; it never ends the solve.
+      if (last && single) {
+        if (err < 0.98 * bestSingle) {
+          bestSingle = err;
+          stalled = 0;
+        } else if (err < SINGLE_PRECISION_STALL_BELOW) stalled++; // above it, a rise is over-relaxation's transient
+        if (err < Math.max(tol, SINGLE_PRECISION_UNTIL) || stalled >= SINGLE_PRECISION_STALL) refining = true;
+      }
+      const done = err < tol && !(last && single);
       if (!done || !balanced) f.set(fNew);
       if (done) {
         converged = last;

@@ -1,5 +1,6 @@
 /** Dispatches one {@link SweepRequest} over a block of rows of a {@link Workspace} (any thread). */
 import { lseRows, planRows } from "./lseKernel.js";
+import { OnlineEngine } from "./onlineEngine.js";
 import type { SweepRequest } from "./sinkhornSteps.js";
 import type { Workspace } from "./workspace.js";
 
@@ -15,6 +16,8 @@ export function sweepRowCount(req: SweepRequest, ws: Workspace): number {
  */
 export function sweepBlock(req: SweepRequest, ws: Workspace, r0: number, r1: number, colSums: Float64Array): number {
   const { n, m, d } = ws;
+  const engine = OnlineEngine.of(ws);
+  if (engine !== null) return req.kind === "lse" ? engine.lse(req.side, req.invEps, r0, r1, req.single) : engine.plan(req.invEps, r0, r1, colSums);
   if (req.kind === "lse") {
     return req.side === "source"
       ? lseRows(ws.xs, ws.ys, d, m, ws.hY, req.invEps, ws.shiftX, ws.outX, r0, r1)

@@ -11,6 +11,7 @@ import type { OtProblem } from "./problem.js";
 import type { ResolvedSinkhornOptions } from "./sinkhornOptions.js";
 import type { SinkhornBackendInfo } from "./sinkhornResult.js";
 import type { SweepRequest } from "./sinkhornSteps.js";
+import { OnlineEngine } from "./onlineEngine.js";
 import { runSweep } from "./sweep.js";
 import type { Workspace } from "./workspace.js";
 
@@ -46,23 +47,34 @@ export function chooseBackend(problem: OtProblem, opts: Pick<ResolvedSinkhornOpt
 
 class OnlineSweeps implements SweepRunner {
   private readonly ws: Workspace;
+  private readonly count = new SinglePrecisionCount();
 
   constructor(ws: Workspace) {
     this.ws = ws;
   }
 
   run(req: SweepRequest): number {
+    this.count.observe(req, this.ws);
     return runSweep(req, this.ws);
   }
 
   info(): SinkhornBackendInfo {
-    return onlineBackendInfo();
+    return onlineBackendInfo(this.count.sweeps);
+  }
+}
+
+/** Counts the online sweeps that run in float32: requested `single` and served by the WebAssembly engine. */
+export class SinglePrecisionCount {
+  sweeps = 0;
+
+  observe(req: SweepRequest, ws: Workspace): void {
+    if (req.kind === "lse" && req.single && OnlineEngine.of(ws) !== null) this.sweeps++;
   }
 }
 
 /** The diagnostics of a solve whose sweeps all ran online (no kernel cached). */
-export function onlineBackendInfo(): SinkhornBackendInfo {
-  return { kind: "online", kernelBuilds: 0, kernelUpdates: 0, fallbackRows: 0 };
+export function onlineBackendInfo(singlePrecisionSweeps = 0): SinkhornBackendInfo {
+  return { kind: "online", kernelBuilds: 0, kernelUpdates: 0, fallbackRows: 0, singlePrecisionSweeps };
 }
 
 /**

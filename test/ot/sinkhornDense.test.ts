@@ -32,9 +32,10 @@ function potentialGap(p: SinkhornResult, q: SinkhornResult, shift = true): numbe
   return worst;
 }
 
+/** Dense vs online, both float64 (the online default mixes in float32 sweeps; see sinkhornPrecision.test.ts). */
 function both(problem: OtProblem, options: SinkhornOptions): { dense: SinkhornResult; online: SinkhornResult } {
   const dense = sinkhorn(problem, { ...options, backend: "dense" });
-  const online = sinkhorn(problem, { ...options, backend: "online" });
+  const online = sinkhorn(problem, { ...options, backend: "online", precision: "double" });
   expect(dense.backend.kind).toBe("dense");
   expect(online.backend.kind).toBe("online");
   return { dense, online };

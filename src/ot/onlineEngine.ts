@@ -1,0 +1,226 @@
+/**
+ * Host side of the online backend's WebAssembly SIMD sweeps (`onlineWasm.ts`): one instance per thread and
+ * workspace, holding both point clouds by coordinate, and the same contract as {@link lseRows} / {@link planRows}
+ * (`lseKernel.ts`), which remain the fallback where WebAssembly SIMD is unavailable.
+ *
+ * Log-sum-exp rows: `L_i = s_i + log Σ_j exp(h_j + x_i·y_j/ε − s_i)` around the previous value `s_i`, accepted
+ * when the shifted sum lies in `[1e-3, 1e290]` (so terms flushed below `e^{−600}` weigh less than 1e-257 of it);
+ * otherwise, and on the first sweep, the row is recomputed around its exact maximum (the sum is then in `[1, m]`).
+ * The result equals the exact log-sum-exp to float64 rounding (Schmitzer 2019 §3.1's stabilization, per row).
+ * Memory is O((n + m)·d) per thread.
+ */
+import { instantiateOnlineWasm, type OnlineWasmExports } from "./onlineWasm.js";
+import type { Workspace } from "./workspace.js";
+
+const ACCEPT_MIN = 1e-3;
+const ACCEPT_MAX = 1e290;
+/** Below this many pairs the JavaScript loops are used (a wasm memory is not worth it). */
+export const ONLINE_WASM_MIN_PAIRS = 1 << 14;
+
+/**
+ * Wasm calls cover blocks of rows with about this many pair-coordinates: V8 first runs wasm in its baseline tier and
+ * swaps in optimized code only at a later call, so one long call would stay in the slow tier.
+ */
+const PAIRS_PER_CALL = 1 << 16;
+
+const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
+const pad8 = (count: number) => Math.ceil(count / 8) * 8;
+
+/** Byte offsets of one side's arrays in the instance memory. */
+interface Side {
+  /** Coordinates by dimension, `[dp, countPad]`, float64. */
+  readonly keys: number;
+  /** The same as float32. */
+  readonly keys32: number;
+  /** Row-major points `[count, d]` (the queries of sweeps over this side's rows). */
+  readonly rows: number;
+  readonly count: number;
+  readonly countPad: number;
+}
+
+const engines = new WeakMap<Workspace, OnlineEngine | null>();
+
+/** The WebAssembly sweeps of one workspace on the calling thread. */
+export class OnlineEngine {
+  private readonly ws: Workspace;
+  private readonly x: OnlineWasmExports;
+  private readonly buffer: ArrayBuffer;
+  private readonly dp: number;
+  private readonly source: Side;
+  private readonly target: Side;
+  private readonly h: number;
+  private readonly h32: number;
+  private readonly shift: number;
+  private readonly out: number;
+  private readonly qbuf: number;
+  private readonly qbuf32: number;
+  private readonly colSums: number;
+  private readonly trans: number;
+
+  private constructor(ws: Workspace, wasm: { buffer: ArrayBuffer; exports: OnlineWasmExports }, offsets: number[]) {
+    const { n, m, d } = ws;
+    this.ws = ws;
+    this.x = wasm.exports;
+    this.buffer = wasm.buffer;
+    this.dp = d + (d % 2);
+    const [xsKeys, ysKeys, xsKeys32, ysKeys32, xsRows, ysRows, h, h32, shift, out, qbuf, qbuf32, colSums, trans] = offsets;
+    this.source = { keys: xsKeys, keys32: xsKeys32, rows: xsRows, count: n, countPad: pad8(n) };
+    this.target = { keys: ysKeys, keys32: ysKeys32, rows: ysRows, count: m, countPad: pad8(m) };
+    this.h = h;
+    this.h32 = h32;
+    this.qbuf32 = qbuf32;
+    this.shift = shift;
+    this.out = out;
+    this.qbuf = qbuf;
+    this.colSums = colSums;
+    this.trans = trans;
+    this.fillSide(this.source, ws.xs);
+    this.fillSide(this.target, ws.ys);
+  }
+
+  /**
+   * The engine of `ws` on this thread, created on first use; `null` for small problems (under
+   * {@link ONLINE_WASM_MIN_PAIRS} pairs) or where WebAssembly SIMD or its memory is unavailable.
+   */
+  static of(ws: Workspace): OnlineEngine | null {
+    const known = engines.get(ws);
+    if (known !== undefined) return known;
+    const engine = ws.n * ws.m < ONLINE_WASM_MIN_PAIRS ? null : OnlineEngine.create(ws);
+    engines.set(ws, engine);
+    return engine;
+  }
+
+  private static create(ws: Workspace): OnlineEngine | null {
+    const { n, m, d } = ws;
+    const dp = d + (d % 2);
+    const rows = Math.max(n, m);
+    const sizes = [
+      8 * dp * pad8(n), 8 * dp * pad8(m), 4 * dp * pad8(n), 4 * dp * pad8(m), 8 * n * d, 8 * m * d,
+      8 * pad8(rows), 4 * pad8(rows), 8 * rows, 8 * rows, 8 * dp, 4 * dp, 8 * pad8(m), 8 * n,
+    ].map(align);
+    const offsets: number[] = [];
+    let at = 0;
+    for (const size of sizes) {
+      offsets.push(at);
+      at += size;
+    }
+    const wasm = instantiateOnlineWasm(at);
+    return wasm === null ? null : new OnlineEngine(ws, wasm, offsets);
+  }
+
+  private view(at: number, length: number): Float64Array {
+    return new Float64Array(this.buffer, at, length);
+  }
+
+  private fillSide(side: Side, points: Float64Array): void {
+    const d = this.ws.d;
+    this.view(side.rows, side.count * d).set(points);
+    const keys = this.view(side.keys, this.dp * side.countPad);
+    const keys32 = new Float32Array(this.buffer, side.keys32, this.dp * side.countPad);
+    for (let j = 0; j < side.count; j++) {
+      for (let k = 0; k < d; k++) {
+        keys[k * side.countPad + j] = points[j * d + k];
+        keys32[k * side.countPad + j] = points[j * d + k];
+      }
+    }
+  }
+
+  /** Copies `h` `[keys.count]` into the key weights (float64, and float32 when `single`), padding with `−∞`. */
+  private loadWeights(h: Float64Array, keys: Side, single: boolean): void {
+    const dst = this.view(this.h, keys.countPad);
+    dst.set(h);
+    dst.fill(-Infinity, keys.count);
+    if (single) new Float32Array(this.buffer, this.h32, keys.countPad).set(dst);
+  }
+
+  /** `mode` `"sums32"`: the float32 sums of `onlineWasmSingle.ts`. */
+  private run(mode: "sums" | "sums32" | "maxes", keys: Side, queries: Side, r0: number, r1: number, invEps: number): void {
+    const { d } = this.ws;
+    const x = this.x;
+    const single = mode === "sums32";
+    const [base, h, qbuf, stride] = single ? [keys.keys32, this.h32, this.qbuf32, 4 * keys.countPad] : [keys.keys, this.h, this.qbuf, 8 * keys.countPad];
+    const step = Math.max(1, Math.floor(PAIRS_PER_CALL / (keys.countPad * this.dp)));
+    for (let a = r0; a < r1; a += step) {
+      const b = Math.min(r1, a + step);
+      if (d === 2) {
+        const f = single ? x.sums2f : mode === "sums" ? x.sums2 : x.maxes2;
+        f(base, base + stride, h, keys.countPad, queries.rows, this.shift, this.out, a, b, invEps);
+      } else {
+        const f = single ? x.sumsDf : mode === "sums" ? x.sumsD : x.maxesD;
+        f(base, stride, this.dp, h, keys.countPad, queries.rows, this.shift, this.out, a, b, qbuf, d, invEps);
+      }
+    }
+  }
+
+  /**
+   * Log-sum-exp sweep over rows `[r0, r1)` of `side` (`"source"`: `outX_i = LSE_j(hY_j + x_i·y_j ε⁻¹)`, `"target"`:
+   * `outY_j = LSE_i(hX_i + x_i·y_j ε⁻¹)`), updating the shifts; returns how many rows needed the two-pass fallback.
+   * `single`: the shifted sums in float32 (log-sums good to about 1e-5; the fallback is always float64).
+   */
+  lse(side: "source" | "target", invEps: number, r0: number, r1: number, single = false): number {
+    const ws = this.ws;
+    const [queries, keys] = side === "source" ? [this.source, this.target] : [this.target, this.source];
+    const [h, shifts, outs] = side === "source" ? [ws.hY, ws.shiftX, ws.outX] : [ws.hX, ws.shiftY, ws.outY];
+    this.loadWeights(h, keys, single);
+    const rows = queries.count;
+    const shift = this.view(this.shift, rows);
+    const out = this.view(this.out, rows);
+    shift.set(shifts.subarray(r0, r1), r0);
+    // Rows without a finite previous value (the first sweep) start from their maximum.
+    let fallbacks = 0;
+    for (let i = r0; i < r1; ) {
+      if (Number.isFinite(shift[i])) {
+        i++;
+        continue;
+      }
+      let e = i + 1;
+      while (e < r1 && !Number.isFinite(shift[e])) e++;
+      this.run("maxes", keys, queries, i, e, invEps);
+      for (let k = i; k < e; k++) shift[k] = out[k];
+      fallbacks += e - i;
+      i = e;
+    }
+    this.run(single ? "sums32" : "sums", keys, queries, r0, r1, invEps);
+    for (let i = r0; i < r1; i++) {
+      let s = shift[i];
+      let acc = out[i];
+      if (!(acc >= ACCEPT_MIN && acc <= ACCEPT_MAX) && Number.isFinite(s)) {
+        this.run("maxes", keys, queries, i, i + 1, invEps);
+        s = out[i];
+        shift[i] = s;
+        fallbacks++;
+        if (Number.isFinite(s)) this.run("sums", keys, queries, i, i + 1, invEps);
+        acc = out[i];
+      }
+      // A maximum of −∞ (every weight −∞) gives −∞; NaN/+∞ propagate to the caller's finiteness check.
+      const value = Number.isFinite(s) ? s + Math.log(acc) : s;
+      outs[i] = value;
+      shifts[i] = value;
+    }
+    return fallbacks;
+  }
+
+  /**
+   * Plan pass over source rows `[r0, r1)` (the contract of {@link planRows}): row sums into `ws.outX`, column sums
+   * added into `colSums` `[m]`; returns this block's `Σ P_ij c_ij`.
+   */
+  plan(invEps: number, r0: number, r1: number, colSums: Float64Array): number {
+    const ws = this.ws;
+    const { n, m, d } = ws;
+    this.loadWeights(ws.hY, this.target, false);
+    const rowConst = this.view(this.shift, n);
+    rowConst.set(ws.hX.subarray(r0, r1), r0);
+    const cols = this.view(this.colSums, this.target.countPad);
+    cols.fill(0);
+    this.x.plan(this.target.keys, 8 * this.target.countPad, this.dp, this.h, this.target.countPad, this.source.rows, this.shift, this.out, r0, r1, this.qbuf, d, this.colSums, this.trans, invEps);
+    const rowSums = this.view(this.out, n);
+    const trans = this.view(this.trans, n);
+    let transport = 0;
+    for (let i = r0; i < r1; i++) {
+      ws.outX[i] = rowSums[i];
+      transport += trans[i];
+    }
+    for (let j = 0; j < m; j++) colSums[j] += cols[j];
+    return transport;
+  }
+}

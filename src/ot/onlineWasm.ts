@@ -1,0 +1,228 @@
+/**
+ * WebAssembly SIMD (`f64x2`) loops of the online backend's log-sum-exp sweeps and plan pass (see `lseKernel.ts` for
+ * the formulas and `onlineEngine.ts` for the host side), emitted by `wasmAssembler.ts` at load time.
+ *
+ * Keys are stored by coordinate ("structure of arrays"): coordinate k of key j at `keys + k·stride + 8j`, with the
+ * key count padded to a multiple of 4 (padding keys have `h = −∞`, so they add exactly 0) and the dimension padded
+ * to an even `dp` (zero coordinates). Queries are read row-major `[rows, d]`. For query row i with shift `s_i`:
+ * - `sums(…)`:  `out_i = Σ_j exp(h_j + invEps · q_i·k_j − s_i)` (terms below `e^{−600}` flushed to 0);
+ * - `maxes(…)`: `out_i = max_j (h_j + invEps · q_i·k_j)`, the shift of the exact two-pass fallback;
+ * - `plan(…)`:  with `c_ij = ½‖q_i − k_j‖²` and `p_ij = exp(rc_i + cc_j − c_ij · invEps)` (0 below `e^{−100}`),
+ *   `rowSums_i = Σ_j p_ij`, `colSums_j += p_ij`, `trans_i = Σ_j p_ij c_ij`.
+ * `sums2`/`maxes2` are the d = 2 versions with the query in registers; the others loop over coordinates, two at a
+ * time into separate accumulators (four independent add chains per step of four keys).
+ */
+import { F64, funcBody, I32, moduleBytes, op, V128 } from "./wasmAssembler.js";
+import { VEXP_CONSTANTS, VectorExp } from "./wasmExp.js";
+import { sums2Single, sumsDSingle } from "./onlineWasmSingle.js";
+
+const { localGet: get, localSet: set, i32Const: c32 } = op;
+
+/** Kernel entries below `e^{SUM_FLOOR}` add 0 to a shifted sum (they are below 1e-260 of the shift's term). */
+const SUM_FLOOR = -600;
+/** Plan entries below `e^{PLAN_FLOOR}` are dropped (as in `planRows`). */
+const PLAN_FLOOR = -100;
+
+const add = (a: number, b: number) => [...get(a), ...get(b), ...op.i32Add];
+/** `base + index << shift`. */
+const scaled = (base: number, index: number, shift: number) => [...get(base), ...get(index), ...c32(shift), ...op.i32Shl, ...op.i32Add];
+const bump = (local: number, by: number | number[]) => [...get(local), ...(typeof by === "number" ? c32(by) : by), ...op.i32Add, ...set(local)];
+const whileBelow = (index: number, bound: number, body: number[][]) => [
+  ...op.block, ...op.loop, ...get(index), ...get(bound), ...op.i32GeU, ...op.brIf(1), ...body.flat(), ...op.br(0), ...op.end, ...op.end,
+];
+const splatConst = (v: number) => [...op.f64Const(v), ...op.f64x2Splat];
+const laneSum = (v: number) => [...get(v), ...op.f64x2ExtractLane(0), ...get(v), ...op.f64x2ExtractLane(1), ...op.f64Add];
+
+/** Allocates local indices after `params` parameters: `take(type, count)` returns consecutive indices. */
+function locals(params: number) {
+  const runs: [number, number][] = [];
+  let next = params;
+  return {
+    take(type: number, count: number): number[] {
+      runs.push([count, type]);
+      const ids = Array.from({ length: count }, (_, k) => next + k);
+      next += count;
+      return ids;
+    },
+    runs,
+  };
+}
+
+/** d = 2 sums or maxes: params (k0, k1, h, nk, q, shift, out, r0, r1: i32; invEps: f64). */
+function rows2(mode: "sums" | "maxes"): number[] {
+  const [K0, K1, H, NK, Q, SH, OUT, R0, R1, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const L = locals(10);
+  const [I, JB, END] = L.take(I32, 3);
+  const [Q0, Q1, S, A0, A1, T0, T1, U, KK, R, R2, R4] = L.take(V128, 12);
+  const exp = new VectorExp(SUM_FLOOR, L.take(V128, VEXP_CONSTANTS)[0]);
+  const load = (base: number, offset: number) => [...add(base, JB), ...op.v128Load(offset)];
+  const term = (t: number, offset: number) => [
+    ...load(H, offset), ...get(Q0), ...load(K0, offset), ...op.f64x2Mul, ...op.f64x2Add,
+    ...get(Q1), ...load(K1, offset), ...op.f64x2Mul, ...op.f64x2Add,
+    ...(mode === "sums" ? [...get(S), ...op.f64x2Sub] : []), ...set(t),
+  ];
+  const fold = (a: number, t: number) => mode === "sums"
+    ? [...get(a), ...exp.emit(t, U, KK, R, R2, R4).flat(), ...op.f64x2Add, ...set(a)]
+    : [...get(a), ...get(t), ...op.f64x2Max, ...set(a)];
+  const start = mode === "sums" ? splatConst(0) : splatConst(-Infinity);
+  const finish = mode === "sums"
+    ? [...get(A0), ...get(A1), ...op.f64x2Add, ...set(A0), ...laneSum(A0)]
+    : [...get(A0), ...get(A1), ...op.f64x2Max, ...op.localTee(A0), ...op.f64x2ExtractLane(0), ...get(A0), ...op.f64x2ExtractLane(1), ...op.f64Max];
+  return funcBody(L.runs, [
+    ...exp.init(), get(NK), c32(3), op.i32Shl, set(END), get(R0), set(I),
+    whileBelow(I, R1, [
+      scaled(Q, I, 4), op.f64Load(0), get(INV), op.f64Mul, op.f64x2Splat, set(Q0),
+      scaled(Q, I, 4), op.f64Load(8), get(INV), op.f64Mul, op.f64x2Splat, set(Q1),
+      scaled(SH, I, 3), op.f64Load(0), op.f64x2Splat, set(S),
+      start, set(A0), start, set(A1), c32(0), set(JB),
+      whileBelow(JB, END, [term(T0, 0), fold(A0, T0), term(T1, 16), fold(A1, T1), bump(JB, 32)]),
+      scaled(OUT, I, 3), finish, op.f64Store(), bump(I, 1),
+    ]),
+  ]);
+}
+
+/**
+ * Writes the scaled query row `qbuf_k = q_{i,k} · scale` (k < d) and sets `kend = qbuf + 8·dp`. Uses locals qi, kb.
+ */
+function loadQuery(Q: number, D: number, QBUF: number, I: number, QI: number, KB: number, KEND: number, scale: number[]): number[][] {
+  return [
+    get(Q), get(I), get(D), op.i32Mul, c32(3), op.i32Shl, op.i32Add, set(QI),
+    get(QBUF), set(KB), get(QBUF), get(D), c32(3), op.i32Shl, op.i32Add, set(KEND),
+    whileBelow(KB, KEND, [get(KB), get(QI), op.f64Load(0), scale, op.f64Mul, op.f64Store(), bump(QI, 8), bump(KB, 8)]),
+  ];
+}
+
+/** Any-d sums or maxes: params (keys, stride, dp, h, nk, q, shift, out, r0, r1, qbuf, d: i32; invEps: f64). */
+function rowsD(mode: "sums" | "maxes"): number[] {
+  const [KEYS, STRIDE, DP, H, NK, Q, SH, OUT, R0, R1, QBUF, D, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  const L = locals(13);
+  const [I, JB, END, KB, KEND, P, P2, QI] = L.take(I32, 8);
+  const [S, A0, A1, T0, T1, T2, T3, QA, QB, U, KK, R, R2, R4] = L.take(V128, 14);
+  const exp = new VectorExp(SUM_FLOOR, L.take(V128, VEXP_CONSTANTS)[0]);
+  const madd = (t: number, q: number, p: number, offset: number) => [...get(t), ...get(q), ...get(p), ...op.v128Load(offset), ...op.f64x2Mul, ...op.f64x2Add, ...set(t)];
+  const combine = (t: number, u: number) => [
+    ...get(t), ...get(u), ...op.f64x2Add, ...(mode === "sums" ? [...get(S), ...op.f64x2Sub] : []), ...set(t),
+  ];
+  const fold = (a: number, t: number) => mode === "sums"
+    ? [...get(a), ...exp.emit(t, U, KK, R, R2, R4).flat(), ...op.f64x2Add, ...set(a)]
+    : [...get(a), ...get(t), ...op.f64x2Max, ...set(a)];
+  const start = mode === "sums" ? splatConst(0) : splatConst(-Infinity);
+  const finish = mode === "sums"
+    ? [...get(A0), ...get(A1), ...op.f64x2Add, ...set(A0), ...laneSum(A0)]
+    : [...get(A0), ...get(A1), ...op.f64x2Max, ...op.localTee(A0), ...op.f64x2ExtractLane(0), ...get(A0), ...op.f64x2ExtractLane(1), ...op.f64Max];
+  return funcBody(L.runs, [
+    ...exp.init(), get(NK), c32(3), op.i32Shl, set(END), get(R0), set(I),
+    whileBelow(I, R1, [
+      ...loadQuery(Q, D, QBUF, I, QI, KB, KEND, get(INV)),
+      get(QBUF), get(DP), c32(3), op.i32Shl, op.i32Add, set(KEND),
+      scaled(SH, I, 3), op.f64Load(0), op.f64x2Splat, set(S),
+      start, set(A0), start, set(A1), c32(0), set(JB),
+      whileBelow(JB, END, [
+        add(H, JB), op.v128Load(0), set(T0), add(H, JB), op.v128Load(16), set(T1),
+        splatConst(0), set(T2), splatConst(0), set(T3), add(KEYS, JB), set(P), get(QBUF), set(KB),
+        whileBelow(KB, KEND, [
+          get(KB), op.v128Load64Splat(0), set(QA), get(KB), op.v128Load64Splat(8), set(QB), add(P, STRIDE), set(P2),
+          madd(T0, QA, P, 0), madd(T1, QA, P, 16), madd(T2, QB, P2, 0), madd(T3, QB, P2, 16),
+          add(P2, STRIDE), set(P), bump(KB, 16),
+        ]),
+        combine(T0, T2), combine(T1, T3), fold(A0, T0), fold(A1, T1), bump(JB, 32),
+      ]),
+      scaled(OUT, I, 3), finish, op.f64Store(), bump(I, 1),
+    ]),
+  ]);
+}
+
+/**
+ * Plan pass: params (keys, stride, dp, cc, nk, q, rc, rowSums, r0, r1, qbuf, d, colSums, trans: i32; invEps: f64).
+ */
+function plan(): number[] {
+  const [KEYS, STRIDE, DP, CC, NK, Q, RC, ROWS, R0, R1, QBUF, D, COLS, TRANS, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+  const L = locals(15);
+  const [I, JB, END, KB, KEND, P, QI] = L.take(I32, 7);
+  const [RI, IE, A, AC, C, DIF, LP, E, U, KK, R, R2, R4] = L.take(V128, 13);
+  const exp = new VectorExp(PLAN_FLOOR, L.take(V128, VEXP_CONSTANTS)[0]);
+  return funcBody(L.runs, [
+    ...exp.init(), get(NK), c32(3), op.i32Shl, set(END), get(INV), op.f64x2Splat, set(IE), get(R0), set(I),
+    whileBelow(I, R1, [
+      ...loadQuery(Q, D, QBUF, I, QI, KB, KEND, op.f64Const(1)),
+      get(QBUF), get(DP), c32(3), op.i32Shl, op.i32Add, set(KEND),
+      scaled(RC, I, 3), op.f64Load(0), op.f64x2Splat, set(RI),
+      splatConst(0), set(A), splatConst(0), set(AC), c32(0), set(JB),
+      whileBelow(JB, END, [
+        splatConst(0), set(C), add(KEYS, JB), set(P), get(QBUF), set(KB),
+        whileBelow(KB, KEND, [
+          get(KB), op.v128Load64Splat(0), get(P), op.v128Load(0), op.f64x2Sub, op.localTee(DIF), get(DIF), op.f64x2Mul,
+          get(C), op.f64x2Add, set(C), bump(P, get(STRIDE)), bump(KB, 8),
+        ]),
+        get(C), splatConst(0.5), op.f64x2Mul, set(C),
+        get(RI), add(CC, JB), op.v128Load(0), op.f64x2Add, get(C), get(IE), op.f64x2Mul, op.f64x2Sub, set(LP),
+        ...exp.emit(LP, U, KK, R, R2, R4), set(E),
+        get(A), get(E), op.f64x2Add, set(A), get(AC), get(E), get(C), op.f64x2Mul, op.f64x2Add, set(AC),
+        add(COLS, JB), add(COLS, JB), op.v128Load(0), get(E), op.f64x2Add, op.v128Store(0),
+        bump(JB, 16),
+      ]),
+      scaled(ROWS, I, 3), laneSum(A), op.f64Store(), scaled(TRANS, I, 3), laneSum(AC), op.f64Store(), bump(I, 1),
+    ]),
+  ]);
+}
+
+/** The exported functions; offsets are byte offsets into the instance's memory (see the module doc). */
+export interface OnlineWasmExports {
+  sums2(k0: number, k1: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, invEps: number): void;
+  maxes2(k0: number, k1: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, invEps: number): void;
+  sumsD(keys: number, stride: number, dp: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, qbuf: number, d: number, invEps: number): void;
+  maxesD(keys: number, stride: number, dp: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, qbuf: number, d: number, invEps: number): void;
+  plan(keys: number, stride: number, dp: number, cc: number, nk: number, q: number, rc: number, rowSums: number, r0: number, r1: number, qbuf: number, d: number, colSums: number, trans: number, invEps: number): void;
+  /** {@link sums2} over float32 keys and weights (`onlineWasmSingle.ts`). */
+  sums2f(k0: number, k1: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, invEps: number): void;
+  /** {@link sumsD} over float32 keys, weights and scaled query (`onlineWasmSingle.ts`). */
+  sumsDf(keys: number, stride: number, dp: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, qbuf: number, d: number, invEps: number): void;
+}
+
+/** The part of the WebAssembly JS API used here. */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
+}
+
+let compiled: object | null | undefined;
+
+function onlineModule(api: WasmApi | undefined): object | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  if (api === undefined) return compiled;
+  const i32 = (count: number) => new Array(count).fill(I32);
+  const bytes = moduleBytes([
+    { name: "sums2", params: [...i32(9), F64], body: rows2("sums") },
+    { name: "maxes2", params: [...i32(9), F64], body: rows2("maxes") },
+    { name: "sumsD", params: [...i32(12), F64], body: rowsD("sums") },
+    { name: "maxesD", params: [...i32(12), F64], body: rowsD("maxes") },
+    { name: "plan", params: [...i32(14), F64], body: plan() },
+    { name: "sums2f", params: [...i32(9), F64], body: sums2Single() },
+    { name: "sumsDf", params: [...i32(12), F64], body: sumsDSingle() },
+  ]);
+  if (api.validate(bytes)) compiled = new api.Module(bytes);
+  return compiled;
+}
+
+/**
+ * Instantiates the loops over a fresh memory of at least `bytes` bytes, or returns `null` when WebAssembly SIMD is
+ * unavailable or the memory cannot be had (a wasm memory is limited to 4 GiB).
+ */
+export function instantiateOnlineWasm(bytes: number): { buffer: ArrayBuffer; exports: OnlineWasmExports } | null {
+  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+  const mod = onlineModule(api);
+  const pages = Math.ceil(Math.max(1, bytes) / 65536);
+  if (api === undefined || mod === null || pages > 65536) return null;
+  let memory: { readonly buffer: ArrayBuffer };
+  try {
+    memory = new api.Memory({ initial: pages });
+  } catch (error) {
+    if (error instanceof RangeError) return null;
+    throw error;
+  }
+  const instance = new api.Instance(mod, { env: { memory } });
+  return { buffer: memory.buffer, exports: instance.exports as OnlineWasmExports };
+}

@@ -1,0 +1,125 @@
+/**
+ * Single-precision (`f32x4`) versions of the online log-sum-exp sweeps of `onlineWasm.ts`, for the early, far from
+ * converged Sinkhorn iterations (see `SinkhornOptions.precision`): keys and weights `h` stored as float32, the
+ * exponent `h_j + invEps · q·k_j − s_i` and its exponential ({@link VectorExp32}) in float32, the sums accumulated
+ * in float64. Each term carries a relative error of about `1e-7 · (|h_j| + |q·k_j/ε| + |s_i|)`, so the row
+ * log-sums are good to about 1e-5 — far below the marginal errors at which these sweeps are used.
+ *
+ * `sums2f(k0, k1, h, nk, q, shift, out, r0, r1, invEps)` (d = 2) and
+ * `sumsDf(keys, stride, dp, h, nk, q, shift, out, r0, r1, qbuf, d, invEps)` write
+ * `out_i = Σ_j exp(h_j + invEps · q_i·k_j − s_i)` like their float64 counterparts; key counts are padded to a
+ * multiple of 8, coordinates stored by dimension with a byte `stride`, queries and shifts read as float64.
+ */
+import { funcBody, I32, op, V128 } from "./wasmAssembler.js";
+import { VEXP32_CONSTANTS, VectorExp32 } from "./wasmExp32.js";
+
+const { localGet: get, localSet: set, i32Const: c32 } = op;
+
+/** Terms below `e^{FLOOR}` add 0 (and float32 stays normal). */
+const FLOOR = -80;
+/** Lanes 2, 3 of an f32x4 moved to lanes 0, 1. */
+const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
+
+const add = (a: number, b: number) => [...get(a), ...get(b), ...op.i32Add];
+const scaled = (base: number, index: number, shift: number) => [...get(base), ...get(index), ...c32(shift), ...op.i32Shl, ...op.i32Add];
+const bump = (local: number, by: number) => [...get(local), ...c32(by), ...op.i32Add, ...set(local)];
+const whileBelow = (index: number, bound: number, body: number[][]) => [
+  ...op.block, ...op.loop, ...get(index), ...get(bound), ...op.i32GeU, ...op.brIf(1), ...body.flat(), ...op.br(0), ...op.end, ...op.end,
+];
+const zero = [...op.f64Const(0), ...op.f64x2Splat];
+
+/** Local indices after `params` parameters. */
+function locals(params: number) {
+  const runs: [number, number][] = [];
+  let next = params;
+  return {
+    take(type: number, count: number): number[] {
+      runs.push([count, type]);
+      const ids = Array.from({ length: count }, (_, k) => next + k);
+      next += count;
+      return ids;
+    },
+    runs,
+  };
+}
+
+/** `a += promote(lanes 0,1 of e)`, `b += promote(lanes 2,3 of e)`, for the f32x4 exponential on the stack. */
+function accumulate(e: number, a: number, b: number): number[] {
+  return [
+    ...set(e), ...get(a), ...get(e), ...op.f64x2PromoteLowF32x4, ...op.f64x2Add, ...set(a),
+    ...get(b), ...get(e), ...get(e), ...op.i8x16Shuffle(HIGH_HALF), ...op.f64x2PromoteLowF32x4, ...op.f64x2Add, ...set(b),
+  ];
+}
+
+const finish = (a: number[]) => {
+  const [A0, A1, A2, A3] = a;
+  return [
+    ...get(A0), ...get(A1), ...op.f64x2Add, ...get(A2), ...get(A3), ...op.f64x2Add, ...op.f64x2Add, ...op.localTee(A0),
+    ...op.f64x2ExtractLane(0), ...get(A0), ...op.f64x2ExtractLane(1), ...op.f64Add,
+  ];
+};
+
+/** d = 2: params (k0, k1, h, nk, q, shift, out, r0, r1: i32; invEps: f64). */
+export function sums2Single(): number[] {
+  const [K0, K1, H, NK, Q, SH, OUT, R0, R1, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const L = locals(10);
+  const [I, JB, END] = L.take(I32, 3);
+  const [Q0, Q1, S, A0, A1, A2, A3, T0, T1, E, U, KK, R, R2] = L.take(V128, 14);
+  const exp = new VectorExp32(FLOOR, L.take(V128, VEXP32_CONSTANTS)[0]);
+  const load = (base: number, offset: number) => [...add(base, JB), ...op.v128Load(offset)];
+  const term = (t: number, offset: number) => [
+    ...load(H, offset), ...get(Q0), ...load(K0, offset), ...op.f32x4Mul, ...op.f32x4Add,
+    ...get(Q1), ...load(K1, offset), ...op.f32x4Mul, ...op.f32x4Add, ...get(S), ...op.f32x4Sub, ...set(t),
+  ];
+  const splatScaled = (offset: number) => [...scaled(Q, I, 4), ...op.f64Load(offset), ...get(INV), ...op.f64Mul, ...op.f32DemoteF64, ...op.f32x4Splat];
+  return funcBody(L.runs, [
+    ...exp.init(), get(NK), c32(2), op.i32Shl, set(END), get(R0), set(I),
+    whileBelow(I, R1, [
+      splatScaled(0), set(Q0), splatScaled(8), set(Q1),
+      scaled(SH, I, 3), op.f64Load(0), op.f32DemoteF64, op.f32x4Splat, set(S),
+      zero, set(A0), zero, set(A1), zero, set(A2), zero, set(A3), c32(0), set(JB),
+      whileBelow(JB, END, [
+        term(T0, 0), ...exp.emit(T0, U, KK, R, R2), accumulate(E, A0, A1),
+        term(T1, 16), ...exp.emit(T1, U, KK, R, R2), accumulate(E, A2, A3),
+        bump(JB, 32),
+      ]),
+      scaled(OUT, I, 3), finish([A0, A1, A2, A3]), op.f64Store(), bump(I, 1),
+    ]),
+  ]);
+}
+
+/** Any d: params (keys, stride, dp, h, nk, q, shift, out, r0, r1, qbuf, d: i32; invEps: f64). */
+export function sumsDSingle(): number[] {
+  const [KEYS, STRIDE, DP, H, NK, Q, SH, OUT, R0, R1, QBUF, D, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  const L = locals(13);
+  const [I, JB, END, KB, KEND, P, P2, QI] = L.take(I32, 8);
+  const [S, A0, A1, A2, A3, T0, T1, T2, T3, QA, QB, E, U, KK, R, R2] = L.take(V128, 16);
+  const exp = new VectorExp32(FLOOR, L.take(V128, VEXP32_CONSTANTS)[0]);
+  const madd = (t: number, q: number, p: number, offset: number) => [...get(t), ...get(q), ...get(p), ...op.v128Load(offset), ...op.f32x4Mul, ...op.f32x4Add, ...set(t)];
+  const combine = (t: number, u: number) => [...get(t), ...get(u), ...op.f32x4Add, ...get(S), ...op.f32x4Sub, ...set(t)];
+  return funcBody(L.runs, [
+    ...exp.init(), get(NK), c32(2), op.i32Shl, set(END), get(R0), set(I),
+    whileBelow(I, R1, [
+      // qbuf_k = float32(q_ik · invEps) for k < d (entries d … dp − 1 stay 0).
+      get(Q), get(I), get(D), op.i32Mul, c32(3), op.i32Shl, op.i32Add, set(QI),
+      get(QBUF), set(KB), get(QBUF), get(D), c32(2), op.i32Shl, op.i32Add, set(KEND),
+      whileBelow(KB, KEND, [get(KB), get(QI), op.f64Load(0), get(INV), op.f64Mul, op.f32DemoteF64, op.f32Store(0), bump(QI, 8), bump(KB, 4)]),
+      get(QBUF), get(DP), c32(2), op.i32Shl, op.i32Add, set(KEND),
+      scaled(SH, I, 3), op.f64Load(0), op.f32DemoteF64, op.f32x4Splat, set(S),
+      zero, set(A0), zero, set(A1), zero, set(A2), zero, set(A3), c32(0), set(JB),
+      whileBelow(JB, END, [
+        add(H, JB), op.v128Load(0), set(T0), add(H, JB), op.v128Load(16), set(T1),
+        zero, set(T2), zero, set(T3), add(KEYS, JB), set(P), get(QBUF), set(KB),
+        whileBelow(KB, KEND, [
+          get(KB), op.v128Load32Splat(0), set(QA), get(KB), op.v128Load32Splat(4), set(QB), add(P, STRIDE), set(P2),
+          madd(T0, QA, P, 0), madd(T1, QA, P, 16), madd(T2, QB, P2, 0), madd(T3, QB, P2, 16),
+          add(P2, STRIDE), set(P), bump(KB, 8),
+        ]),
+        combine(T0, T2), combine(T1, T3),
+        ...exp.emit(T0, U, KK, R, R2), accumulate(E, A0, A1), ...exp.emit(T1, U, KK, R, R2), accumulate(E, A2, A3),
+        bump(JB, 32),
+      ]),
+      scaled(OUT, I, 3), finish([A0, A1, A2, A3]), op.f64Store(), bump(I, 1),
+    ]),
+  ]);
+}

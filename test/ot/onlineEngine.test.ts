@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { makeKey, normal2d } from "../../src/core/rng.js";
+import { OnlineEngine } from "../../src/ot/onlineEngine.js";
+import { otProblem } from "../../src/ot/problem.js";
+import { makeWorkspace, type Workspace } from "../../src/ot/workspace.js";
+
+/** A workspace over Gaussian clouds with arbitrary key weights (n, m deliberately not multiples of 8). */
+function workspace(n: number, m: number, d: number, seed: number): Workspace {
+  const x = normal2d(makeKey(seed), n, d);
+  const y = normal2d(makeKey(seed + 1), m, d);
+  const ws = makeWorkspace(otProblem(x, y, { epsilon: 0.1 }), false);
+  for (let i = 0; i < n; i++) ws.hX[i] = -Math.log(n) + 4 * Math.sin(3 * i) - 2 * ws.halfSqX[i];
+  for (let j = 0; j < m; j++) ws.hY[j] = -Math.log(m) + 4 * Math.cos(5 * j) - 2 * ws.halfSqY[j];
+  return ws;
+}
+
+/** Plain two-pass log-sum-exp with Math.exp, straight from the definition `LSE_j(h_j + q_i·k_j / ε)`. */
+function reference(queries: Float64Array, keys: Float64Array, h: Float64Array, d: number, invEps: number, row: number): number {
+  const terms: number[] = [];
+  for (let j = 0; j < h.length; j++) {
+    let dot = 0;
+    for (let k = 0; k < d; k++) dot += queries[row * d + k] * keys[j * d + k];
+    terms.push(h[j] + dot * invEps);
+  }
+  const max = Math.max(...terms);
+  return max + Math.log(terms.reduce((s, t) => s + Math.exp(t - max), 0));
+}
+
+describe("WebAssembly online sweeps", () => {
+  for (const d of [2, 3, 17]) {
+    it(`log-sum-exp rows match the two-pass definition (d = ${d}), in float64 and float32`, () => {
+      const [n, m] = [203, 157];
+      const ws = workspace(n, m, d, 10 + d);
+      const engine = OnlineEngine.of(ws);
+      expect(engine).not.toBeNull();
+      const invEps = 1 / 0.3;
+      // First sweep: no shifts yet (two-pass for every row).
+      expect(engine?.lse("source", invEps, 0, n)).toBe(n);
+      const source = Array.from({ length: n }, (_, i) => reference(ws.xs, ws.ys, ws.hY, d, invEps, i));
+      for (let i = 0; i < n; i++) expect(Math.abs(ws.outX[i] - source[i])).toBeLessThan(1e-12 * Math.max(1, Math.abs(source[i])));
+      // Stale shifts (off by 800, beyond float64's exp range) force the per-row fallback; rows 50..99 only.
+      for (let i = 50; i < 100; i++) ws.shiftX[i] -= 800;
+      expect(engine?.lse("source", invEps, 50, 100)).toBe(50);
+      for (let i = 0; i < n; i++) expect(Math.abs(ws.outX[i] - source[i])).toBeLessThan(1e-12 * Math.max(1, Math.abs(source[i])));
+      // Shifts close to the answer are accepted without fallback; the float32 sums are good to about 1e-5.
+      expect(engine?.lse("source", invEps, 0, n, true)).toBe(0);
+      for (let i = 0; i < n; i++) expect(Math.abs(ws.outX[i] - source[i])).toBeLessThan(2e-5 * Math.max(1, Math.abs(source[i])));
+      engine?.lse("target", invEps, 0, m);
+      for (let j = 0; j < m; j += 7) {
+        const want = reference(ws.ys, ws.xs, ws.hX, d, invEps, j);
+        expect(Math.abs(ws.outY[j] - want)).toBeLessThan(1e-12 * Math.max(1, Math.abs(want)));
+      }
+    });
+  }
+
+  it("plan pass: row sums, column sums and Σ P c from the definition", () => {
+    const [n, m, d] = [181, 97, 5];
+    const ws = workspace(n, m, d, 3);
+    const invEps = 1 / 0.7;
+    for (let i = 0; i < n; i++) ws.hX[i] = -Math.log(n) + 0.3 * Math.sin(i);
+    for (let j = 0; j < m; j++) ws.hY[j] = -Math.log(m) + 0.3 * Math.cos(j);
+    const engine = OnlineEngine.of(ws);
+    const cols = new Float64Array(m);
+    const transport = engine?.plan(invEps, 0, n, cols) ?? NaN;
+    const wantRows = new Float64Array(n);
+    const wantCols = new Float64Array(m);
+    let want = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < m; j++) {
+        let c = 0;
+        for (let k = 0; k < d; k++) c += 0.5 * (ws.xs[i * d + k] - ws.ys[j * d + k]) ** 2;
+        const p = Math.exp(ws.hX[i] + ws.hY[j] - c * invEps);
+        wantRows[i] += p;
+        wantCols[j] += p;
+        want += p * c;
+      }
+    }
+    expect(Math.abs(transport - want) / want).toBeLessThan(1e-12);
+    for (let i = 0; i < n; i++) expect(Math.abs(ws.outX[i] - wantRows[i]) / wantRows[i]).toBeLessThan(1e-12);
+    for (let j = 0; j < m; j++) expect(Math.abs(cols[j] - wantCols[j]) / wantCols[j]).toBeLessThan(1e-12);
+  });
+
+  it("small problems use the JavaScript loops", () => {
+    expect(OnlineEngine.of(workspace(100, 100, 2, 1))).toBeNull();
+  });
+});
