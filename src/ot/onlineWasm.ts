@@ -13,6 +13,7 @@
  * time into separate accumulators (four independent add chains per step of four keys).
  */
 import { F64, funcBody, I32, moduleBytes, op, V128 } from "./wasmAssembler.js";
+import { add, bump, locals, scaled, whileBelow } from "./wasmLoops.js";
 import { VEXP_CONSTANTS, VectorExp } from "./wasmExp.js";
 import { sums2Single, sumsDSingle } from "./onlineWasmSingle.js";
 
@@ -23,30 +24,8 @@ const SUM_FLOOR = -600;
 /** Plan entries below `e^{PLAN_FLOOR}` are dropped (as in `planRows`). */
 const PLAN_FLOOR = -100;
 
-const add = (a: number, b: number) => [...get(a), ...get(b), ...op.i32Add];
-/** `base + index << shift`. */
-const scaled = (base: number, index: number, shift: number) => [...get(base), ...get(index), ...c32(shift), ...op.i32Shl, ...op.i32Add];
-const bump = (local: number, by: number | number[]) => [...get(local), ...(typeof by === "number" ? c32(by) : by), ...op.i32Add, ...set(local)];
-const whileBelow = (index: number, bound: number, body: number[][]) => [
-  ...op.block, ...op.loop, ...get(index), ...get(bound), ...op.i32GeU, ...op.brIf(1), ...body.flat(), ...op.br(0), ...op.end, ...op.end,
-];
 const splatConst = (v: number) => [...op.f64Const(v), ...op.f64x2Splat];
 const laneSum = (v: number) => [...get(v), ...op.f64x2ExtractLane(0), ...get(v), ...op.f64x2ExtractLane(1), ...op.f64Add];
-
-/** Allocates local indices after `params` parameters: `take(type, count)` returns consecutive indices. */
-function locals(params: number) {
-  const runs: [number, number][] = [];
-  let next = params;
-  return {
-    take(type: number, count: number): number[] {
-      runs.push([count, type]);
-      const ids = Array.from({ length: count }, (_, k) => next + k);
-      next += count;
-      return ids;
-    },
-    runs,
-  };
-}
 
 /** d = 2 sums or maxes: params (k0, k1, h, nk, q, shift, out, r0, r1: i32; invEps: f64). */
 function rows2(mode: "sums" | "maxes"): number[] {

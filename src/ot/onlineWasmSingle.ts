@@ -11,6 +11,7 @@
  * multiple of 8, coordinates stored by dimension with a byte `stride`, queries and shifts read as float64.
  */
 import { funcBody, I32, op, V128 } from "./wasmAssembler.js";
+import { add, bump, locals, scaled, whileBelow } from "./wasmLoops.js";
 import { VEXP32_CONSTANTS, VectorExp32 } from "./wasmExp32.js";
 
 const { localGet: get, localSet: set, i32Const: c32 } = op;
@@ -20,28 +21,7 @@ const FLOOR = -80;
 /** Lanes 2, 3 of an f32x4 moved to lanes 0, 1. */
 const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
 
-const add = (a: number, b: number) => [...get(a), ...get(b), ...op.i32Add];
-const scaled = (base: number, index: number, shift: number) => [...get(base), ...get(index), ...c32(shift), ...op.i32Shl, ...op.i32Add];
-const bump = (local: number, by: number) => [...get(local), ...c32(by), ...op.i32Add, ...set(local)];
-const whileBelow = (index: number, bound: number, body: number[][]) => [
-  ...op.block, ...op.loop, ...get(index), ...get(bound), ...op.i32GeU, ...op.brIf(1), ...body.flat(), ...op.br(0), ...op.end, ...op.end,
-];
 const zero = [...op.f64Const(0), ...op.f64x2Splat];
-
-/** Local indices after `params` parameters. */
-function locals(params: number) {
-  const runs: [number, number][] = [];
-  let next = params;
-  return {
-    take(type: number, count: number): number[] {
-      runs.push([count, type]);
-      const ids = Array.from({ length: count }, (_, k) => next + k);
-      next += count;
-      return ids;
-    },
-    runs,
-  };
-}
 
 /** `a += promote(lanes 0,1 of e)`, `b += promote(lanes 2,3 of e)`, for the f32x4 exponential on the stack. */
 function accumulate(e: number, a: number, b: number): number[] {

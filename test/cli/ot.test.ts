@@ -90,6 +90,7 @@ describe("sbkit ot", () => {
       [["--target", bad, "--epsilon", "0.1"], /--target/],
       [["--target", join(dir, "missing.npy"), "--epsilon", "0.1"], /--target/],
       [["--target", ys], /--epsilon/],
+      [["--target", ys, "--epsilon", "0.1", "--precision", "half"], /--precision/],
     ];
     for (const [args, pattern] of cases) {
       const { stderr, code } = await run(["ot", "--source", xs, ...args]);

@@ -27,6 +27,7 @@ interface OtFlags {
   plan?: string;
   potentials?: string;
   threads?: string;
+  precision: string;
   n: string;
   seed: string;
   json?: boolean;
@@ -54,11 +55,13 @@ async function runOt(flags: OtFlags): Promise<void> {
   const unbalanced = flags.unbalanced === undefined ? undefined : parseNumber(flags.unbalanced, fn, "--unbalanced");
   const problem = otProblem(source, target, { epsilon, sourceWeights, targetWeights, unbalanced });
   const tolerance = parseNumber(flags.tolerance, fn, "--tolerance");
+  if (flags.precision !== "mixed" && flags.precision !== "double") throw new SbkitInputError(fn, "--precision", `must be "mixed" or "double" (got "${flags.precision}")`);
   const bar = new ProgressBar("sinkhorn");
   const res = await sinkhornAsync(problem, {
     tolerance,
     maxIterations: parseInteger(flags.maxIterations, fn, "--max-iterations"),
     threads: flags.threads === undefined ? undefined : parseInteger(flags.threads, fn, "--threads"),
+    precision: flags.precision,
     onIteration: sinkhornProgress(bar, tolerance),
   });
   bar.done();
@@ -91,6 +94,7 @@ export function registerOt(program: Command): void {
     .option("--plan <P.npy>", "write the dense plan [n,m] (only for problems that fit in memory)")
     .option("--potentials <PREFIX>", "write potentials to PREFIX.f.npy and PREFIX.g.npy")
     .option("--threads <K>", "worker threads (default: cores − 1)")
+    .option("--precision <P>", "online sweeps: mixed (float32 until near convergence, then float64) or double", "mixed")
     .option("--n <N>", "points per built-in data set", "1000")
     .option("--seed <S>", "seed for built-in data sets", "0")
     .option("--json", "print one JSON object")

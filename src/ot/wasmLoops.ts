@@ -1,0 +1,33 @@
+/**
+ * Small instruction builders shared by the WebAssembly SIMD loops of the online sweeps (`onlineWasm.ts`,
+ * `onlineWasmSingle.ts`): address arithmetic, counted loops and local-index allocation.
+ */
+import { op } from "./wasmAssembler.js";
+
+const { localGet: get, localSet: set, i32Const: c32 } = op;
+
+/** `a + b` of two i32 locals. */
+export const add = (a: number, b: number) => [...get(a), ...get(b), ...op.i32Add];
+/** `base + (index << shift)`. */
+export const scaled = (base: number, index: number, shift: number) => [...get(base), ...get(index), ...c32(shift), ...op.i32Shl, ...op.i32Add];
+/** `local += by` (a constant or the instructions of a value). */
+export const bump = (local: number, by: number | number[]) => [...get(local), ...(typeof by === "number" ? c32(by) : by), ...op.i32Add, ...set(local)];
+/** `while (index < bound) { body }` (unsigned compare). */
+export const whileBelow = (index: number, bound: number, body: number[][]) => [
+  ...op.block, ...op.loop, ...get(index), ...get(bound), ...op.i32GeU, ...op.brIf(1), ...body.flat(), ...op.br(0), ...op.end, ...op.end,
+];
+
+/** Allocates local indices after `params` parameters: `take(type, count)` returns consecutive indices. */
+export function locals(params: number) {
+  const runs: [number, number][] = [];
+  let next = params;
+  return {
+    take(type: number, count: number): number[] {
+      runs.push([count, type]);
+      const ids = Array.from({ length: count }, (_, k) => next + k);
+      next += count;
+      return ids;
+    },
+    runs,
+  };
+}
