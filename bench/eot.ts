@@ -5,7 +5,10 @@
  * Writes bench/out/eot.json after every cell.
  *
  *   node --import tsx bench/eot.ts [--methods lightsb] [--dims 2,16,64,128] [--epsilons 0.1,1,10] [--test-points 1000]
+ *     [--steps N] [--out bench/out/eot.json]
  *
+ * `--steps` overrides the method's default number of optimizer steps (for the two-drift solvers, the total over all
+ * stages); write such runs to another `--out` file so they do not replace the default-settings cells.
  * Cells already in bench/out/eot.json are kept unless re-run (a re-run replaces the cell with the same method, d, ε).
  */
 import { cpus } from "node:os";
@@ -23,16 +26,18 @@ const methods = arg("methods", "lightsb").split(",");
 const dims = arg("dims", "2,16,64,128").split(",").map(Number);
 const epsilons = arg("epsilons", "0.1,1,10").split(",").map(Number);
 const testPoints = Number(arg("test-points", "1000"));
+const stepsArg = arg("steps", "");
+const steps = stepsArg === "" ? undefined : Number(stepsArg);
 const outDir = join(import.meta.dirname, "out");
 mkdirSync(outDir, { recursive: true });
-const outFile = join(outDir, "eot.json");
+const outFile = arg("out", join(outDir, "eot.json"));
 const previous = existsSync(outFile) ? (JSON.parse(readFileSync(outFile, "utf8")) as { results: EotBenchmarkScores[] }).results : [];
 const results: EotBenchmarkScores[] = [...previous];
 const machine = { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, node: process.version };
 for (const method of methods) {
   for (const dimension of dims) {
     for (const epsilon of epsilons) {
-      const r = await runEotBenchmark({ method, dimension, epsilon, testPoints, includeFloor: true });
+      const r = await runEotBenchmark({ method, dimension, epsilon, testPoints, steps, includeFloor: true });
       // Re-read the file so that two runs on different cells can share it.
       const current = existsSync(outFile) ? (JSON.parse(readFileSync(outFile, "utf8")) as { results: EotBenchmarkScores[] }).results : results;
       results.splice(0, results.length, ...current);

@@ -52,6 +52,6 @@ describe("sbkit fit/sample with lightsb and sbkit benchmark eot", () => {
     expect(scores.cbw2uvp).toBeLessThan(5);
     const bad = await cli(["benchmark", "eot", "--method", "nope", "--dim", "2", "--epsilon", "1", "--json"]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/runEotBenchmark: method must be one of lightsb, sf2m, dsbm, dsb/);
+    expect(bad.stderr).toMatch(/runEotBenchmark: method must be one of lightsb, sf2m, dsbm, dsbm-ot, dsb/);
   }, 60_000);
 });

@@ -62,6 +62,15 @@ export const EOT_METHODS: Readonly<Record<string, EotMethod>> = {
       return { sample: (x, k, key) => model.sample(x, key, { perPoint: k }).final, dispose: () => model.dispose() };
     },
   },
+  // DSBM whose first iteration couples minibatches by entropic OT at ε = σ² (the static SB of the batch) instead of
+  // independently: iteration 1 then already matches bridges of an approximate SB coupling.
+  "dsbm-ot": {
+    async fit(source, target, s) {
+      const stepsPerStage = s.steps === undefined ? undefined : Math.max(1, Math.round(s.steps / 8));
+      const { model } = await fitDsbm(source, target, { sigma: Math.sqrt(s.epsilon), seed: s.seed, stepsPerStage, initialCoupling: "sinkhorn" });
+      return { sample: (x, k, key) => model.sample(x, key, { perPoint: k }).final, dispose: () => model.dispose() };
+    },
+  },
   dsb: {
     async fit(source, target, s) {
       const stepsPerStage = s.steps === undefined ? undefined : Math.max(1, Math.round(s.steps / 10));
