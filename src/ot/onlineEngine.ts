@@ -1,6 +1,7 @@
 /**
  * Host side of the online backend's WebAssembly SIMD sweeps (`onlineWasm.ts`): one instance per thread and
- * workspace, holding both point clouds by coordinate, and the same contract as {@link lseRows} / {@link planRows}
+ * workspace, holding both point clouds by coordinate (in float64 and float32; queries are read from the same
+ * float64 arrays, so there is no row-major copy), and the same contract as {@link lseRows} / {@link planRows}
  * (`lseKernel.ts`), which remain the fallback where WebAssembly SIMD is unavailable.
  *
  * Log-sum-exp rows: `L_i = s_i + log Σ_j exp(h_j + x_i·y_j/ε − s_i)` around the previous value `s_i`, accepted
@@ -32,8 +33,6 @@ interface Side {
   readonly keys: number;
   /** The same as float32. */
   readonly keys32: number;
-  /** Row-major points `[count, d]` (the queries of sweeps over this side's rows). */
-  readonly rows: number;
   readonly count: number;
   readonly countPad: number;
 }
@@ -63,9 +62,9 @@ export class OnlineEngine {
     this.x = wasm.exports;
     this.buffer = wasm.buffer;
     this.dp = d + (d % 2);
-    const [xsKeys, ysKeys, xsKeys32, ysKeys32, xsRows, ysRows, h, h32, shift, out, qbuf, qbuf32, colSums, trans] = offsets;
-    this.source = { keys: xsKeys, keys32: xsKeys32, rows: xsRows, count: n, countPad: pad8(n) };
-    this.target = { keys: ysKeys, keys32: ysKeys32, rows: ysRows, count: m, countPad: pad8(m) };
+    const [xsKeys, ysKeys, xsKeys32, ysKeys32, h, h32, shift, out, qbuf, qbuf32, colSums, trans] = offsets;
+    this.source = { keys: xsKeys, keys32: xsKeys32, count: n, countPad: pad8(n) };
+    this.target = { keys: ysKeys, keys32: ysKeys32, count: m, countPad: pad8(m) };
     this.h = h;
     this.h32 = h32;
     this.qbuf32 = qbuf32;
@@ -95,7 +94,7 @@ export class OnlineEngine {
     const dp = d + (d % 2);
     const rows = Math.max(n, m);
     const sizes = [
-      8 * dp * pad8(n), 8 * dp * pad8(m), 4 * dp * pad8(n), 4 * dp * pad8(m), 8 * n * d, 8 * m * d,
+      8 * dp * pad8(n), 8 * dp * pad8(m), 4 * dp * pad8(n), 4 * dp * pad8(m),
       8 * pad8(rows), 4 * pad8(rows), 8 * rows, 8 * rows, 8 * dp, 4 * dp, 8 * pad8(m), 8 * n,
     ].map(align);
     const offsets: number[] = [];
@@ -114,7 +113,6 @@ export class OnlineEngine {
 
   private fillSide(side: Side, points: Float64Array): void {
     const d = this.ws.d;
-    this.view(side.rows, side.count * d).set(points);
     const keys = this.view(side.keys, this.dp * side.countPad);
     const keys32 = new Float32Array(this.buffer, side.keys32, this.dp * side.countPad);
     for (let j = 0; j < side.count; j++) {
@@ -144,10 +142,10 @@ export class OnlineEngine {
       const b = Math.min(r1, a + step);
       if (d === 2) {
         const f = single ? x.sums2f : mode === "sums" ? x.sums2 : x.maxes2;
-        f(base, base + stride, h, keys.countPad, queries.rows, this.shift, this.out, a, b, invEps);
+        f(base, base + stride, h, keys.countPad, queries.keys, this.shift, this.out, a, b, 8 * queries.countPad, invEps);
       } else {
         const f = single ? x.sumsDf : mode === "sums" ? x.sumsD : x.maxesD;
-        f(base, stride, this.dp, h, keys.countPad, queries.rows, this.shift, this.out, a, b, qbuf, d, invEps);
+        f(base, stride, this.dp, h, keys.countPad, queries.keys, this.shift, this.out, a, b, qbuf, d, 8 * queries.countPad, invEps);
       }
     }
   }
@@ -212,7 +210,7 @@ export class OnlineEngine {
     rowConst.set(ws.hX.subarray(r0, r1), r0);
     const cols = this.view(this.colSums, this.target.countPad);
     cols.fill(0);
-    this.x.plan(this.target.keys, 8 * this.target.countPad, this.dp, this.h, this.target.countPad, this.source.rows, this.shift, this.out, r0, r1, this.qbuf, d, this.colSums, this.trans, invEps);
+    this.x.plan(this.target.keys, 8 * this.target.countPad, this.dp, this.h, this.target.countPad, this.source.keys, this.shift, this.out, r0, r1, this.qbuf, d, this.colSums, this.trans, 8 * this.source.countPad, invEps);
     const rowSums = this.view(this.out, n);
     const trans = this.view(this.trans, n);
     let transport = 0;

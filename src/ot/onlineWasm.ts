@@ -4,7 +4,8 @@
  *
  * Keys are stored by coordinate ("structure of arrays"): coordinate k of key j at `keys + k·stride + 8j`, with the
  * key count padded to a multiple of 4 (padding keys have `h = −∞`, so they add exactly 0) and the dimension padded
- * to an even `dp` (zero coordinates). Queries are read row-major `[rows, d]`. For query row i with shift `s_i`:
+ * to an even `dp` (zero coordinates). Queries are read by coordinate too (the query side's float64 keys): coordinate
+ * k of query i at `q + k·qs + 8i`, `qs` the last i32 parameter. For query row i with shift `s_i`:
  * - `sums(…)`:  `out_i = Σ_j exp(h_j + invEps · q_i·k_j − s_i)` (terms below `e^{−600}` flushed to 0);
  * - `maxes(…)`: `out_i = max_j (h_j + invEps · q_i·k_j)`, the shift of the exact two-pass fallback;
  * - `plan(…)`:  with `c_ij = ½‖q_i − k_j‖²` and `p_ij = exp(rc_i + cc_j − c_ij · invEps)` (0 below `e^{−100}`),
@@ -13,7 +14,7 @@
  * time into separate accumulators (four independent add chains per step of four keys).
  */
 import { F64, funcBody, I32, moduleBytes, op, V128 } from "./wasmAssembler.js";
-import { add, bump, locals, scaled, whileBelow } from "./wasmLoops.js";
+import { add, bump, locals, queryCoordinate1, scaled, whileBelow } from "./wasmLoops.js";
 import { VEXP_CONSTANTS, VectorExp } from "./wasmExp.js";
 import { sums2Single, sumsDSingle } from "./onlineWasmSingle.js";
 
@@ -27,10 +28,10 @@ const PLAN_FLOOR = -100;
 const splatConst = (v: number) => [...op.f64Const(v), ...op.f64x2Splat];
 const laneSum = (v: number) => [...get(v), ...op.f64x2ExtractLane(0), ...get(v), ...op.f64x2ExtractLane(1), ...op.f64Add];
 
-/** d = 2 sums or maxes: params (k0, k1, h, nk, q, shift, out, r0, r1: i32; invEps: f64). */
+/** d = 2 sums or maxes: params (k0, k1, h, nk, q, shift, out, r0, r1, qs: i32; invEps: f64). */
 function rows2(mode: "sums" | "maxes"): number[] {
-  const [K0, K1, H, NK, Q, SH, OUT, R0, R1, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const L = locals(10);
+  const [K0, K1, H, NK, Q, SH, OUT, R0, R1, QS, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const L = locals(11);
   const [I, JB, END] = L.take(I32, 3);
   const [Q0, Q1, S, A0, A1, T0, T1, U, KK, R, R2, R4] = L.take(V128, 12);
   const exp = new VectorExp(SUM_FLOOR, L.take(V128, VEXP_CONSTANTS)[0]);
@@ -50,8 +51,8 @@ function rows2(mode: "sums" | "maxes"): number[] {
   return funcBody(L.runs, [
     ...exp.init(), get(NK), c32(3), op.i32Shl, set(END), get(R0), set(I),
     whileBelow(I, R1, [
-      scaled(Q, I, 4), op.f64Load(0), get(INV), op.f64Mul, op.f64x2Splat, set(Q0),
-      scaled(Q, I, 4), op.f64Load(8), get(INV), op.f64Mul, op.f64x2Splat, set(Q1),
+      scaled(Q, I, 3), op.f64Load(0), get(INV), op.f64Mul, op.f64x2Splat, set(Q0),
+      queryCoordinate1(Q, QS, I), op.f64Load(0), get(INV), op.f64Mul, op.f64x2Splat, set(Q1),
       scaled(SH, I, 3), op.f64Load(0), op.f64x2Splat, set(S),
       start, set(A0), start, set(A1), c32(0), set(JB),
       whileBelow(JB, END, [term(T0, 0), fold(A0, T0), term(T1, 16), fold(A1, T1), bump(JB, 32)]),
@@ -61,20 +62,21 @@ function rows2(mode: "sums" | "maxes"): number[] {
 }
 
 /**
- * Writes the scaled query row `qbuf_k = q_{i,k} · scale` (k < d) and sets `kend = qbuf + 8·dp`. Uses locals qi, kb.
+ * Writes the scaled query row `qbuf_k = q_{i,k} · scale` (k < d; `q_{i,k}` at `q + k·qs + 8i`) and sets
+ * `kend = qbuf + 8·d`. Uses locals qi, kb.
  */
-function loadQuery(Q: number, D: number, QBUF: number, I: number, QI: number, KB: number, KEND: number, scale: number[]): number[][] {
+function loadQuery(Q: number, QS: number, D: number, QBUF: number, I: number, QI: number, KB: number, KEND: number, scale: number[]): number[][] {
   return [
-    get(Q), get(I), get(D), op.i32Mul, c32(3), op.i32Shl, op.i32Add, set(QI),
+    scaled(Q, I, 3), set(QI),
     get(QBUF), set(KB), get(QBUF), get(D), c32(3), op.i32Shl, op.i32Add, set(KEND),
-    whileBelow(KB, KEND, [get(KB), get(QI), op.f64Load(0), scale, op.f64Mul, op.f64Store(), bump(QI, 8), bump(KB, 8)]),
+    whileBelow(KB, KEND, [get(KB), get(QI), op.f64Load(0), scale, op.f64Mul, op.f64Store(), bump(QI, get(QS)), bump(KB, 8)]),
   ];
 }
 
-/** Any-d sums or maxes: params (keys, stride, dp, h, nk, q, shift, out, r0, r1, qbuf, d: i32; invEps: f64). */
+/** Any-d sums or maxes: params (keys, stride, dp, h, nk, q, shift, out, r0, r1, qbuf, d, qs: i32; invEps: f64). */
 function rowsD(mode: "sums" | "maxes"): number[] {
-  const [KEYS, STRIDE, DP, H, NK, Q, SH, OUT, R0, R1, QBUF, D, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
-  const L = locals(13);
+  const [KEYS, STRIDE, DP, H, NK, Q, SH, OUT, R0, R1, QBUF, D, QS, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+  const L = locals(14);
   const [I, JB, END, KB, KEND, P, P2, QI] = L.take(I32, 8);
   const [S, A0, A1, T0, T1, T2, T3, QA, QB, U, KK, R, R2, R4] = L.take(V128, 14);
   const exp = new VectorExp(SUM_FLOOR, L.take(V128, VEXP_CONSTANTS)[0]);
@@ -92,7 +94,7 @@ function rowsD(mode: "sums" | "maxes"): number[] {
   return funcBody(L.runs, [
     ...exp.init(), get(NK), c32(3), op.i32Shl, set(END), get(R0), set(I),
     whileBelow(I, R1, [
-      ...loadQuery(Q, D, QBUF, I, QI, KB, KEND, get(INV)),
+      ...loadQuery(Q, QS, D, QBUF, I, QI, KB, KEND, get(INV)),
       get(QBUF), get(DP), c32(3), op.i32Shl, op.i32Add, set(KEND),
       scaled(SH, I, 3), op.f64Load(0), op.f64x2Splat, set(S),
       start, set(A0), start, set(A1), c32(0), set(JB),
@@ -112,18 +114,18 @@ function rowsD(mode: "sums" | "maxes"): number[] {
 }
 
 /**
- * Plan pass: params (keys, stride, dp, cc, nk, q, rc, rowSums, r0, r1, qbuf, d, colSums, trans: i32; invEps: f64).
+ * Plan pass: params (keys, stride, dp, cc, nk, q, rc, rowSums, r0, r1, qbuf, d, colSums, trans, qs: i32; invEps: f64).
  */
 function plan(): number[] {
-  const [KEYS, STRIDE, DP, CC, NK, Q, RC, ROWS, R0, R1, QBUF, D, COLS, TRANS, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
-  const L = locals(15);
+  const [KEYS, STRIDE, DP, CC, NK, Q, RC, ROWS, R0, R1, QBUF, D, COLS, TRANS, QS, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+  const L = locals(16);
   const [I, JB, END, KB, KEND, P, QI] = L.take(I32, 7);
   const [RI, IE, A, AC, C, DIF, LP, E, U, KK, R, R2, R4] = L.take(V128, 13);
   const exp = new VectorExp(PLAN_FLOOR, L.take(V128, VEXP_CONSTANTS)[0]);
   return funcBody(L.runs, [
     ...exp.init(), get(NK), c32(3), op.i32Shl, set(END), get(INV), op.f64x2Splat, set(IE), get(R0), set(I),
     whileBelow(I, R1, [
-      ...loadQuery(Q, D, QBUF, I, QI, KB, KEND, op.f64Const(1)),
+      ...loadQuery(Q, QS, D, QBUF, I, QI, KB, KEND, op.f64Const(1)),
       get(QBUF), get(DP), c32(3), op.i32Shl, op.i32Add, set(KEND),
       scaled(RC, I, 3), op.f64Load(0), op.f64x2Splat, set(RI),
       splatConst(0), set(A), splatConst(0), set(AC), c32(0), set(JB),
@@ -147,15 +149,15 @@ function plan(): number[] {
 
 /** The exported functions; offsets are byte offsets into the instance's memory (see the module doc). */
 export interface OnlineWasmExports {
-  sums2(k0: number, k1: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, invEps: number): void;
-  maxes2(k0: number, k1: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, invEps: number): void;
-  sumsD(keys: number, stride: number, dp: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, qbuf: number, d: number, invEps: number): void;
-  maxesD(keys: number, stride: number, dp: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, qbuf: number, d: number, invEps: number): void;
-  plan(keys: number, stride: number, dp: number, cc: number, nk: number, q: number, rc: number, rowSums: number, r0: number, r1: number, qbuf: number, d: number, colSums: number, trans: number, invEps: number): void;
+  sums2(k0: number, k1: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, qs: number, invEps: number): void;
+  maxes2(k0: number, k1: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, qs: number, invEps: number): void;
+  sumsD(keys: number, stride: number, dp: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, qbuf: number, d: number, qs: number, invEps: number): void;
+  maxesD(keys: number, stride: number, dp: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, qbuf: number, d: number, qs: number, invEps: number): void;
+  plan(keys: number, stride: number, dp: number, cc: number, nk: number, q: number, rc: number, rowSums: number, r0: number, r1: number, qbuf: number, d: number, colSums: number, trans: number, qs: number, invEps: number): void;
   /** {@link sums2} over float32 keys and weights (`onlineWasmSingle.ts`). */
-  sums2f(k0: number, k1: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, invEps: number): void;
+  sums2f(k0: number, k1: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, qs: number, invEps: number): void;
   /** {@link sumsD} over float32 keys, weights and scaled query (`onlineWasmSingle.ts`). */
-  sumsDf(keys: number, stride: number, dp: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, qbuf: number, d: number, invEps: number): void;
+  sumsDf(keys: number, stride: number, dp: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, qbuf: number, d: number, qs: number, invEps: number): void;
 }
 
 /** The part of the WebAssembly JS API used here. */
@@ -174,13 +176,13 @@ function onlineModule(api: WasmApi | undefined): object | null {
   if (api === undefined) return compiled;
   const i32 = (count: number) => new Array(count).fill(I32);
   const bytes = moduleBytes([
-    { name: "sums2", params: [...i32(9), F64], body: rows2("sums") },
-    { name: "maxes2", params: [...i32(9), F64], body: rows2("maxes") },
-    { name: "sumsD", params: [...i32(12), F64], body: rowsD("sums") },
-    { name: "maxesD", params: [...i32(12), F64], body: rowsD("maxes") },
-    { name: "plan", params: [...i32(14), F64], body: plan() },
-    { name: "sums2f", params: [...i32(9), F64], body: sums2Single() },
-    { name: "sumsDf", params: [...i32(12), F64], body: sumsDSingle() },
+    { name: "sums2", params: [...i32(10), F64], body: rows2("sums") },
+    { name: "maxes2", params: [...i32(10), F64], body: rows2("maxes") },
+    { name: "sumsD", params: [...i32(13), F64], body: rowsD("sums") },
+    { name: "maxesD", params: [...i32(13), F64], body: rowsD("maxes") },
+    { name: "plan", params: [...i32(15), F64], body: plan() },
+    { name: "sums2f", params: [...i32(10), F64], body: sums2Single() },
+    { name: "sumsDf", params: [...i32(13), F64], body: sumsDSingle() },
   ]);
   if (api.validate(bytes)) compiled = new api.Module(bytes);
   return compiled;

@@ -11,7 +11,7 @@
  * multiple of 8, coordinates stored by dimension with a byte `stride`, queries and shifts read as float64.
  */
 import { funcBody, I32, op, V128 } from "./wasmAssembler.js";
-import { add, bump, locals, scaled, whileBelow } from "./wasmLoops.js";
+import { add, bump, locals, queryCoordinate1, scaled, whileBelow } from "./wasmLoops.js";
 import { VEXP32_CONSTANTS, VectorExp32 } from "./wasmExp32.js";
 
 const { localGet: get, localSet: set, i32Const: c32 } = op;
@@ -39,10 +39,10 @@ const finish = (a: number[]) => {
   ];
 };
 
-/** d = 2: params (k0, k1, h, nk, q, shift, out, r0, r1: i32; invEps: f64). */
+/** d = 2: params (k0, k1, h, nk, q, shift, out, r0, r1, qs: i32; invEps: f64); queries by coordinate (onlineWasm.ts). */
 export function sums2Single(): number[] {
-  const [K0, K1, H, NK, Q, SH, OUT, R0, R1, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const L = locals(10);
+  const [K0, K1, H, NK, Q, SH, OUT, R0, R1, QS, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const L = locals(11);
   const [I, JB, END] = L.take(I32, 3);
   const [Q0, Q1, S, A0, A1, A2, A3, T0, T1, E, U, KK, R, R2] = L.take(V128, 14);
   const exp = new VectorExp32(FLOOR, L.take(V128, VEXP32_CONSTANTS)[0]);
@@ -51,11 +51,11 @@ export function sums2Single(): number[] {
     ...load(H, offset), ...get(Q0), ...load(K0, offset), ...op.f32x4Mul, ...op.f32x4Add,
     ...get(Q1), ...load(K1, offset), ...op.f32x4Mul, ...op.f32x4Add, ...get(S), ...op.f32x4Sub, ...set(t),
   ];
-  const splatScaled = (offset: number) => [...scaled(Q, I, 4), ...op.f64Load(offset), ...get(INV), ...op.f64Mul, ...op.f32DemoteF64, ...op.f32x4Splat];
+  const splatScaled = (address: number[]) => [...address, ...op.f64Load(0), ...get(INV), ...op.f64Mul, ...op.f32DemoteF64, ...op.f32x4Splat];
   return funcBody(L.runs, [
     ...exp.init(), get(NK), c32(2), op.i32Shl, set(END), get(R0), set(I),
     whileBelow(I, R1, [
-      splatScaled(0), set(Q0), splatScaled(8), set(Q1),
+      splatScaled(scaled(Q, I, 3)), set(Q0), splatScaled(queryCoordinate1(Q, QS, I)), set(Q1),
       scaled(SH, I, 3), op.f64Load(0), op.f32DemoteF64, op.f32x4Splat, set(S),
       zero, set(A0), zero, set(A1), zero, set(A2), zero, set(A3), c32(0), set(JB),
       whileBelow(JB, END, [
@@ -68,10 +68,10 @@ export function sums2Single(): number[] {
   ]);
 }
 
-/** Any d: params (keys, stride, dp, h, nk, q, shift, out, r0, r1, qbuf, d: i32; invEps: f64). */
+/** Any d: params (keys, stride, dp, h, nk, q, shift, out, r0, r1, qbuf, d, qs: i32; invEps: f64). */
 export function sumsDSingle(): number[] {
-  const [KEYS, STRIDE, DP, H, NK, Q, SH, OUT, R0, R1, QBUF, D, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
-  const L = locals(13);
+  const [KEYS, STRIDE, DP, H, NK, Q, SH, OUT, R0, R1, QBUF, D, QS, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+  const L = locals(14);
   const [I, JB, END, KB, KEND, P, P2, QI] = L.take(I32, 8);
   const [S, A0, A1, A2, A3, T0, T1, T2, T3, QA, QB, E, U, KK, R, R2] = L.take(V128, 16);
   const exp = new VectorExp32(FLOOR, L.take(V128, VEXP32_CONSTANTS)[0]);
@@ -81,9 +81,9 @@ export function sumsDSingle(): number[] {
     ...exp.init(), get(NK), c32(2), op.i32Shl, set(END), get(R0), set(I),
     whileBelow(I, R1, [
       // qbuf_k = float32(q_ik · invEps) for k < d (entries d … dp − 1 stay 0).
-      get(Q), get(I), get(D), op.i32Mul, c32(3), op.i32Shl, op.i32Add, set(QI),
+      scaled(Q, I, 3), set(QI),
       get(QBUF), set(KB), get(QBUF), get(D), c32(2), op.i32Shl, op.i32Add, set(KEND),
-      whileBelow(KB, KEND, [get(KB), get(QI), op.f64Load(0), get(INV), op.f64Mul, op.f32DemoteF64, op.f32Store(0), bump(QI, 8), bump(KB, 4)]),
+      whileBelow(KB, KEND, [get(KB), get(QI), op.f64Load(0), get(INV), op.f64Mul, op.f32DemoteF64, op.f32Store(0), bump(QI, get(QS)), bump(KB, 4)]),
       get(QBUF), get(DP), c32(2), op.i32Shl, op.i32Add, set(KEND),
       scaled(SH, I, 3), op.f64Load(0), op.f32DemoteF64, op.f32x4Splat, set(S),
       zero, set(A0), zero, set(A1), zero, set(A2), zero, set(A3), c32(0), set(JB),

@@ -10,6 +10,8 @@ const { localGet: get, localSet: set, i32Const: c32 } = op;
 export const add = (a: number, b: number) => [...get(a), ...get(b), ...op.i32Add];
 /** `base + (index << shift)`. */
 export const scaled = (base: number, index: number, shift: number) => [...get(base), ...get(index), ...c32(shift), ...op.i32Shl, ...op.i32Add];
+/** Address of coordinate 1 of float64 query i stored by coordinate with byte stride `qs`: `q + qs + 8i`. */
+export const queryCoordinate1 = (q: number, qs: number, i: number) => [...get(q), ...get(qs), ...op.i32Add, ...get(i), ...c32(3), ...op.i32Shl, ...op.i32Add];
 /** `local += by` (a constant or the instructions of a value). */
 export const bump = (local: number, by: number | number[]) => [...get(local), ...(typeof by === "number" ? c32(by) : by), ...op.i32Add, ...set(local)];
 /** `while (index < bound) { body }` (unsigned compare). */
