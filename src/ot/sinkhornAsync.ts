@@ -37,9 +37,10 @@ export async function sinkhornAsync(problem: OtProblem, options: SinkhornOptions
   let reply = 0;
   for (;;) {
     const next = steps.next(reply);
-    if (next.done) return finishResult(problem, ws, next.value, started, onlineBackendInfo(count.sweeps));
+    if (next.done) return finishResult(problem, ws, next.value, started, onlineBackendInfo(count.sweeps, count.fallbackRows));
     const req = next.value;
     count.observe(req, ws);
     reply = await team.run(req, (r0, r1) => sweepBlock(req, ws, r0, r1, ws.outY));
+    count.reply(req, reply);
   }
 }

@@ -16,7 +16,11 @@ export interface SinkhornBackendInfo {
   kernelBuilds: number;
   /** Dense: in-place kernel updates (absorptions, ε-stage squarings; 0 when online). */
   kernelUpdates: number;
-  /** Dense: sums the cached kernel could not be trusted with (underflow), recomputed by the exact online sweep. */
+  /**
+   * Dense: sums the cached kernel could not be trusted with (underflow), recomputed by the exact online sweep.
+   * Online: log-sum-exp rows whose shifted sum left its acceptance window and were recomputed around their maximum
+   * (every row of the first sweep; few afterwards, since each ε stage starts from rescaled shifts).
+   */
   fallbackRows: number;
   /**
    * Online: log-sum-exp sweeps evaluated in float32 (`precision: "mixed"` with WebAssembly SIMD; 0 when dense, with

@@ -26,6 +26,7 @@ import { SbkitNumericalError } from "../core/errors.js";
 import { isBalanced, meanCost, type OtProblem } from "./problem.js";
 import { epsilonSchedule, SINGLE_PRECISION_STALL, SINGLE_PRECISION_STALL_BELOW, SINGLE_PRECISION_UNTIL, type ResolvedSinkhornOptions } from "./sinkhornOptions.js";
 import { Relaxation } from "./relaxation.js";
+import { rescaleShifts } from "./shiftRescale.js";
 import type { Workspace } from "./workspace.js";
 
 /**
@@ -84,6 +85,7 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
     const tol = last ? opts.tolerance : Math.max(opts.tolerance, opts.scaling.stageTolerance);
     const cap = last ? opts.maxIterations : Math.min(opts.scaling.stageMaxIterations, opts.maxIterations - iterations);
     const relax = new Relaxation(balanced ? opts.overRelaxation : 1);
+    if (s > 0) rescaleShifts(ws, stages[s - 1] / eps);
     for (let it = 0; it < cap && iterations < opts.maxIterations; it++) {
       iterations++;
       const omega = relax.omega;

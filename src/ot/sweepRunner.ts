@@ -55,26 +55,36 @@ class OnlineSweeps implements SweepRunner {
 
   run(req: SweepRequest): number {
     this.count.observe(req, this.ws);
-    return runSweep(req, this.ws);
+    const reply = runSweep(req, this.ws);
+    this.count.reply(req, reply);
+    return reply;
   }
 
   info(): SinkhornBackendInfo {
-    return onlineBackendInfo(this.count.sweeps);
+    return onlineBackendInfo(this.count.sweeps, this.count.fallbackRows);
   }
 }
 
-/** Counts the online sweeps that run in float32: requested `single` and served by the WebAssembly engine. */
+/**
+ * Counts what the online sweeps did: `sweeps` that ran in float32 (requested `single` and served by the WebAssembly
+ * engine) and `fallbackRows`, the log-sum-exp rows recomputed around their exact maximum (a sweep's reply).
+ */
 export class SinglePrecisionCount {
   sweeps = 0;
+  fallbackRows = 0;
 
   observe(req: SweepRequest, ws: Workspace): void {
     if (req.kind === "lse" && req.single && OnlineEngine.of(ws) !== null) this.sweeps++;
   }
+
+  reply(req: SweepRequest, value: number): void {
+    if (req.kind === "lse") this.fallbackRows += value;
+  }
 }
 
 /** The diagnostics of a solve whose sweeps all ran online (no kernel cached). */
-export function onlineBackendInfo(singlePrecisionSweeps = 0): SinkhornBackendInfo {
-  return { kind: "online", kernelBuilds: 0, kernelUpdates: 0, fallbackRows: 0, singlePrecisionSweeps };
+export function onlineBackendInfo(singlePrecisionSweeps = 0, fallbackRows = 0): SinkhornBackendInfo {
+  return { kind: "online", kernelBuilds: 0, kernelUpdates: 0, fallbackRows, singlePrecisionSweeps };
 }
 
 /**
