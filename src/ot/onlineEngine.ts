@@ -24,6 +24,15 @@ export const ONLINE_WASM_MIN_PAIRS = 1 << 14;
  */
 const PAIRS_PER_CALL = 1 << 16;
 
+/**
+ * Any-d sweeps over more keys than fit this many bytes (about half a core's L2) run tile by tile: a tile of keys
+ * serves a block of {@link TILE_ROWS} query rows before the next is loaded, and the per-tile sums (maxima) are
+ * added (maxed) per row on the host. Without tiling every query row streams all keys from L3 or memory
+ * (at n = 20000, d = 64: 5 MB of float32 keys per row).
+ */
+export const TILE_BYTES = 1 << 19;
+const TILE_ROWS = 64;
+
 const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
 const pad8 = (count: number) => Math.ceil(count / 8) * 8;
 
@@ -55,6 +64,8 @@ export class OnlineEngine {
   private readonly qbuf32: number;
   private readonly colSums: number;
   private readonly trans: number;
+  /** Per-row totals of a tiled sweep. */
+  private readonly tileTotals: Float64Array;
 
   private constructor(ws: Workspace, wasm: { buffer: ArrayBuffer; exports: OnlineWasmExports }, offsets: number[]) {
     const { n, m, d } = ws;
@@ -73,6 +84,7 @@ export class OnlineEngine {
     this.qbuf = qbuf;
     this.colSums = colSums;
     this.trans = trans;
+    this.tileTotals = new Float64Array(Math.max(n, m));
     this.fillSide(this.source, ws.xs);
     this.fillSide(this.target, ws.ys);
   }
@@ -136,17 +148,34 @@ export class OnlineEngine {
     const { d } = this.ws;
     const x = this.x;
     const single = mode === "sums32";
+    const bytes = single ? 4 : 8;
     const [base, h, qbuf, stride] = single ? [keys.keys32, this.h32, this.qbuf32, 4 * keys.countPad] : [keys.keys, this.h, this.qbuf, 8 * keys.countPad];
-    const step = Math.max(1, Math.floor(PAIRS_PER_CALL / (keys.countPad * this.dp)));
-    for (let a = r0; a < r1; a += step) {
-      const b = Math.min(r1, a + step);
-      if (d === 2) {
-        const f = single ? x.sums2f : mode === "sums" ? x.sums2 : x.maxes2;
-        f(base, base + stride, h, keys.countPad, queries.keys, this.shift, this.out, a, b, 8 * queries.countPad, invEps);
-      } else {
-        const f = single ? x.sumsDf : mode === "sums" ? x.sumsD : x.maxesD;
-        f(base, stride, this.dp, h, keys.countPad, queries.keys, this.shift, this.out, a, b, qbuf, d, 8 * queries.countPad, invEps);
+    const qs = 8 * queries.countPad;
+    if (d === 2) {
+      const f = single ? x.sums2f : mode === "sums" ? x.sums2 : x.maxes2;
+      const step = Math.max(1, Math.floor(PAIRS_PER_CALL / (keys.countPad * this.dp)));
+      for (let a = r0; a < r1; a += step) f(base, base + stride, h, keys.countPad, queries.keys, this.shift, this.out, a, Math.min(r1, a + step), qs, invEps);
+      return;
+    }
+    const f = single ? x.sumsDf : mode === "sums" ? x.sumsD : x.maxesD;
+    const tile = Math.max(8, Math.floor(TILE_BYTES / (bytes * this.dp * 8)) * 8);
+    if (keys.countPad <= tile) {
+      const step = Math.max(1, Math.floor(PAIRS_PER_CALL / (keys.countPad * this.dp)));
+      for (let a = r0; a < r1; a += step) f(base, stride, this.dp, h, keys.countPad, queries.keys, this.shift, this.out, a, Math.min(r1, a + step), qbuf, d, qs, invEps);
+      return;
+    }
+    const out = this.view(this.out, queries.count);
+    const totals = this.tileTotals;
+    for (let a = r0; a < r1; a += TILE_ROWS) {
+      const b = Math.min(r1, a + TILE_ROWS);
+      for (let t0 = 0; t0 < keys.countPad; t0 += tile) {
+        const count = Math.min(tile, keys.countPad - t0);
+        f(base + bytes * t0, stride, this.dp, h + bytes * t0, count, queries.keys, this.shift, this.out, a, b, qbuf, d, qs, invEps);
+        if (t0 === 0) for (let i = a; i < b; i++) totals[i] = out[i];
+        else if (mode === "maxes") for (let i = a; i < b; i++) totals[i] = Math.max(totals[i], out[i]);
+        else for (let i = a; i < b; i++) totals[i] += out[i];
       }
+      for (let i = a; i < b; i++) out[i] = totals[i];
     }
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeKey, normal2d } from "../../src/core/rng.js";
-import { OnlineEngine } from "../../src/ot/onlineEngine.js";
+import { OnlineEngine, TILE_BYTES } from "../../src/ot/onlineEngine.js";
 import { otProblem } from "../../src/ot/problem.js";
 import { makeWorkspace, type Workspace } from "../../src/ot/workspace.js";
 
@@ -52,6 +52,24 @@ describe("WebAssembly online sweeps", () => {
       }
     });
   }
+
+  it("sweeps over more keys than one cache tile sum (and max) tile by tile to the same values", () => {
+    // d = 17 (dp = 18): float64 tiles of 3640 keys, float32 tiles of 7280, so 8000 keys take 3 and 2 tiles
+    const [n, m, d] = [37, 8000, 17];
+    const ws = workspace(n, m, d, 41);
+    const engine = OnlineEngine.of(ws);
+    expect(engine).not.toBeNull();
+    expect(8 * 18 * 8000).toBeGreaterThan(2 * TILE_BYTES);
+    const invEps = 1 / 0.4;
+    expect(engine?.lse("source", invEps, 0, n)).toBe(n);
+    const want = Array.from({ length: n }, (_, i) => reference(ws.xs, ws.ys, ws.hY, d, invEps, i));
+    for (let i = 0; i < n; i++) expect(Math.abs(ws.outX[i] - want[i])).toBeLessThan(1e-12 * Math.max(1, Math.abs(want[i])));
+    for (let i = 10; i < 20; i++) ws.shiftX[i] -= 800;
+    expect(engine?.lse("source", invEps, 0, n)).toBe(10);
+    for (let i = 0; i < n; i++) expect(Math.abs(ws.outX[i] - want[i])).toBeLessThan(1e-12 * Math.max(1, Math.abs(want[i])));
+    expect(engine?.lse("source", invEps, 0, n, true)).toBe(0);
+    for (let i = 0; i < n; i++) expect(Math.abs(ws.outX[i] - want[i])).toBeLessThan(2e-5 * Math.max(1, Math.abs(want[i])));
+  });
 
   it("plan pass: row sums, column sums and Σ P c from the definition", () => {
     const [n, m, d] = [181, 97, 5];
