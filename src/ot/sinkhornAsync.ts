@@ -12,7 +12,7 @@ import type { SinkhornResult } from "./sinkhornResult.js";
 import { sinkhornSteps } from "./sinkhornSteps.js";
 import { sweepBlock } from "./sweep.js";
 import { defaultThreads, SweepTeam } from "./sweepPool.js";
-import { chooseBackend, onlineBackendInfo, SinglePrecisionCount } from "./sweepRunner.js";
+import { chooseBackend, OnlineSweepCount } from "./sweepRunner.js";
 import { makeWorkspace } from "./workspace.js";
 
 /** Pairs below which the parallel driver runs on the calling thread. */
@@ -33,14 +33,13 @@ export async function sinkhornAsync(problem: OtProblem, options: SinkhornOptions
   const ws = makeWorkspace(problem, true);
   const team = await SweepTeam.create(ws, threads);
   const steps = sinkhornSteps(problem, opts, ws);
-  const count = new SinglePrecisionCount();
+  const count = new OnlineSweepCount();
   let reply = 0;
   for (;;) {
     const next = steps.next(reply);
-    if (next.done) return finishResult(problem, ws, next.value, started, onlineBackendInfo(count.sweeps, count.fallbackRows));
+    if (next.done) return finishResult(problem, ws, next.value, started, count.info());
     const req = next.value;
-    count.observe(req, ws);
     reply = await team.run(req, (r0, r1) => sweepBlock(req, ws, r0, r1, ws.outY));
-    count.reply(req, reply);
+    count.record(req, ws, reply);
   }
 }

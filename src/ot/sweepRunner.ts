@@ -47,21 +47,20 @@ export function chooseBackend(problem: OtProblem, opts: Pick<ResolvedSinkhornOpt
 
 class OnlineSweeps implements SweepRunner {
   private readonly ws: Workspace;
-  private readonly count = new SinglePrecisionCount();
+  private readonly count = new OnlineSweepCount();
 
   constructor(ws: Workspace) {
     this.ws = ws;
   }
 
   run(req: SweepRequest): number {
-    this.count.observe(req, this.ws);
     const reply = runSweep(req, this.ws);
-    this.count.reply(req, reply);
+    this.count.record(req, this.ws, reply);
     return reply;
   }
 
   info(): SinkhornBackendInfo {
-    return onlineBackendInfo(this.count.sweeps, this.count.fallbackRows);
+    return this.count.info();
   }
 }
 
@@ -69,16 +68,20 @@ class OnlineSweeps implements SweepRunner {
  * Counts what the online sweeps did: `sweeps` that ran in float32 (requested `single` and served by the WebAssembly
  * engine) and `fallbackRows`, the log-sum-exp rows recomputed around their exact maximum (a sweep's reply).
  */
-export class SinglePrecisionCount {
-  sweeps = 0;
-  fallbackRows = 0;
+export class OnlineSweepCount {
+  private sweeps = 0;
+  private fallbackRows = 0;
 
-  observe(req: SweepRequest, ws: Workspace): void {
-    if (req.kind === "lse" && req.single && OnlineEngine.of(ws) !== null) this.sweeps++;
+  /** Records one finished request and its reply. */
+  record(req: SweepRequest, ws: Workspace, reply: number): void {
+    if (req.kind !== "lse") return;
+    if (req.single && OnlineEngine.of(ws) !== null) this.sweeps++;
+    this.fallbackRows += reply;
   }
 
-  reply(req: SweepRequest, value: number): void {
-    if (req.kind === "lse") this.fallbackRows += value;
+  /** The diagnostics so far. */
+  info(): SinkhornBackendInfo {
+    return onlineBackendInfo(this.sweeps, this.fallbackRows);
   }
 }
 

@@ -11,6 +11,7 @@ import { bw2Squared } from "../../metrics/bw2.js";
 import { bw2Uvp, cbw2Uvp, type Moments } from "../../metrics/uvp.js";
 import { fitLightSb } from "../../solvers/lightsb/fitLightSb.js";
 import { fitDsb } from "../../solvers/dsb.js";
+import type { CouplingKind } from "../../solvers/coupling.js";
 import { fitDsbm } from "../../solvers/dsbm.js";
 import { fitBridgeMatching } from "../../solvers/simulationFree.js";
 import { eotBenchmarkPair } from "./pairs.js";
@@ -40,6 +41,17 @@ export interface EotMethod {
   fit(source: Array2D, target: Array2D, settings: EotFitSettings): Promise<FittedEotMethod>;
 }
 
+/** DSBM with the defaults of `fitDsbm` and initial coupling `initialCoupling`; `steps` spread over its 8 stages. */
+function dsbmMethod(initialCoupling: CouplingKind): EotMethod {
+  return {
+    async fit(source, target, s) {
+      const stepsPerStage = s.steps === undefined ? undefined : Math.max(1, Math.round(s.steps / 8));
+      const { model } = await fitDsbm(source, target, { sigma: Math.sqrt(s.epsilon), seed: s.seed, stepsPerStage, initialCoupling });
+      return { sample: (x, k, key) => model.sample(x, key, { perPoint: k }).final, dispose: () => model.dispose() };
+    },
+  };
+}
+
 /** The registered methods (add `dsbm`, `dsb`, ... here). */
 export const EOT_METHODS: Readonly<Record<string, EotMethod>> = {
   lightsb: {
@@ -55,22 +67,10 @@ export const EOT_METHODS: Readonly<Record<string, EotMethod>> = {
     },
   },
   // Two-drift IPF/IMF solvers: `steps` is the total over 2 stages × the default iterations (4 for dsbm, 5 for dsb).
-  dsbm: {
-    async fit(source, target, s) {
-      const stepsPerStage = s.steps === undefined ? undefined : Math.max(1, Math.round(s.steps / 8));
-      const { model } = await fitDsbm(source, target, { sigma: Math.sqrt(s.epsilon), seed: s.seed, stepsPerStage });
-      return { sample: (x, k, key) => model.sample(x, key, { perPoint: k }).final, dispose: () => model.dispose() };
-    },
-  },
+  dsbm: dsbmMethod("independent"),
   // DSBM whose first iteration couples minibatches by entropic OT at ε = σ² (the static SB of the batch) instead of
   // independently: iteration 1 then already matches bridges of an approximate SB coupling.
-  "dsbm-ot": {
-    async fit(source, target, s) {
-      const stepsPerStage = s.steps === undefined ? undefined : Math.max(1, Math.round(s.steps / 8));
-      const { model } = await fitDsbm(source, target, { sigma: Math.sqrt(s.epsilon), seed: s.seed, stepsPerStage, initialCoupling: "sinkhorn" });
-      return { sample: (x, k, key) => model.sample(x, key, { perPoint: k }).final, dispose: () => model.dispose() };
-    },
-  },
+  "dsbm-ot": dsbmMethod("sinkhorn"),
   dsb: {
     async fit(source, target, s) {
       const stepsPerStage = s.steps === undefined ? undefined : Math.max(1, Math.round(s.steps / 10));
