@@ -11,6 +11,7 @@
  * Memory is O((n + m)·d) per thread.
  */
 import { instantiateOnlineWasm, type OnlineWasmExports } from "./onlineWasm.js";
+import { BLOCK_ROWS } from "./onlineWasmSingle.js";
 import type { Workspace } from "./workspace.js";
 
 const ACCEPT_MIN = 1e-3;
@@ -64,6 +65,9 @@ export class OnlineEngine {
   private readonly qbuf32: number;
   private readonly colSums: number;
   private readonly trans: number;
+  /** Half squared norms of the target keys (padded with 0) and of the source queries, for the plan pass. */
+  private readonly keyNorms: number;
+  private readonly queryNorms: number;
   /** Per-row totals of a tiled sweep. */
   private readonly tileTotals: Float64Array;
 
@@ -73,7 +77,7 @@ export class OnlineEngine {
     this.x = wasm.exports;
     this.buffer = wasm.buffer;
     this.dp = d + (d % 2);
-    const [xsKeys, ysKeys, xsKeys32, ysKeys32, h, h32, shift, out, qbuf, qbuf32, colSums, trans] = offsets;
+    const [xsKeys, ysKeys, xsKeys32, ysKeys32, h, h32, shift, out, qbuf, qbuf32, colSums, trans, keyNorms, queryNorms] = offsets;
     this.source = { keys: xsKeys, keys32: xsKeys32, count: n, countPad: pad8(n) };
     this.target = { keys: ysKeys, keys32: ysKeys32, count: m, countPad: pad8(m) };
     this.h = h;
@@ -84,6 +88,10 @@ export class OnlineEngine {
     this.qbuf = qbuf;
     this.colSums = colSums;
     this.trans = trans;
+    this.keyNorms = keyNorms;
+    this.queryNorms = queryNorms;
+    this.view(keyNorms, m).set(ws.halfSqY);
+    this.view(queryNorms, n).set(ws.halfSqX);
     this.tileTotals = new Float64Array(Math.max(n, m));
     this.fillSide(this.source, ws.xs);
     this.fillSide(this.target, ws.ys);
@@ -107,7 +115,7 @@ export class OnlineEngine {
     const rows = Math.max(n, m);
     const sizes = [
       8 * dp * pad8(n), 8 * dp * pad8(m), 4 * dp * pad8(n), 4 * dp * pad8(m),
-      8 * pad8(rows), 4 * pad8(rows), 8 * rows, 8 * rows, 8 * dp, 4 * dp, 8 * pad8(m), 8 * n,
+      8 * pad8(rows), 4 * pad8(rows), 8 * rows, 8 * rows, 8 * dp, 4 * BLOCK_ROWS * dp, 8 * pad8(m), 8 * n, 8 * pad8(m), 8 * n,
     ].map(align);
     const offsets: number[] = [];
     let at = 0;
@@ -143,6 +151,25 @@ export class OnlineEngine {
     if (single) new Float32Array(this.buffer, this.h32, keys.countPad).set(dst);
   }
 
+  /**
+   * The calls of a pass over query rows `[r0, r1)` against `keys` (`bytes` per coordinate): `[a, b, t0, count]` =
+   * rows `[a, b)` against keys `[t0, t0 + count)`. Keys that fit {@link TILE_BYTES} (and d = 2, whose loops hold the
+   * query in registers) are taken whole in blocks of about {@link PAIRS_PER_CALL} pair-coordinates; larger key sets
+   * tile by tile, each tile serving {@link TILE_ROWS} rows before the next.
+   */
+  private *calls(keys: Side, bytes: number, r0: number, r1: number): Generator<[number, number, number, number]> {
+    const tile = Math.max(8, Math.floor(TILE_BYTES / (bytes * this.dp * 8)) * 8);
+    if (this.ws.d === 2 || keys.countPad <= tile) {
+      const step = Math.max(1, Math.floor(PAIRS_PER_CALL / (keys.countPad * this.dp)));
+      for (let a = r0; a < r1; a += step) yield [a, Math.min(r1, a + step), 0, keys.countPad];
+      return;
+    }
+    for (let a = r0; a < r1; a += TILE_ROWS) {
+      const b = Math.min(r1, a + TILE_ROWS);
+      for (let t0 = 0; t0 < keys.countPad; t0 += tile) yield [a, b, t0, Math.min(tile, keys.countPad - t0)];
+    }
+  }
+
   /** `mode` `"sums32"`: the float32 sums of `onlineWasmSingle.ts`. */
   private run(mode: "sums" | "sums32" | "maxes", keys: Side, queries: Side, r0: number, r1: number, invEps: number): void {
     const { d } = this.ws;
@@ -153,29 +180,23 @@ export class OnlineEngine {
     const qs = 8 * queries.countPad;
     if (d === 2) {
       const f = single ? x.sums2f : mode === "sums" ? x.sums2 : x.maxes2;
-      const step = Math.max(1, Math.floor(PAIRS_PER_CALL / (keys.countPad * this.dp)));
-      for (let a = r0; a < r1; a += step) f(base, base + stride, h, keys.countPad, queries.keys, this.shift, this.out, a, Math.min(r1, a + step), qs, invEps);
+      for (const [a, b] of this.calls(keys, bytes, r0, r1)) f(base, base + stride, h, keys.countPad, queries.keys, this.shift, this.out, a, b, qs, invEps);
       return;
     }
     const f = single ? x.sumsDf : mode === "sums" ? x.sumsD : x.maxesD;
-    const tile = Math.max(8, Math.floor(TILE_BYTES / (bytes * this.dp * 8)) * 8);
-    if (keys.countPad <= tile) {
-      const step = Math.max(1, Math.floor(PAIRS_PER_CALL / (keys.countPad * this.dp)));
-      for (let a = r0; a < r1; a += step) f(base, stride, this.dp, h, keys.countPad, queries.keys, this.shift, this.out, a, Math.min(r1, a + step), qbuf, d, qs, invEps);
-      return;
-    }
     const out = this.view(this.out, queries.count);
     const totals = this.tileTotals;
-    for (let a = r0; a < r1; a += TILE_ROWS) {
-      const b = Math.min(r1, a + TILE_ROWS);
-      for (let t0 = 0; t0 < keys.countPad; t0 += tile) {
-        const count = Math.min(tile, keys.countPad - t0);
-        f(base + bytes * t0, stride, this.dp, h + bytes * t0, count, queries.keys, this.shift, this.out, a, b, qbuf, d, qs, invEps);
-        if (t0 === 0) for (let i = a; i < b; i++) totals[i] = out[i];
-        else if (mode === "maxes") for (let i = a; i < b; i++) totals[i] = Math.max(totals[i], out[i]);
-        else for (let i = a; i < b; i++) totals[i] += out[i];
-      }
-      for (let i = a; i < b; i++) out[i] = totals[i];
+    for (const [a, b, t0, count] of this.calls(keys, bytes, r0, r1)) {
+      // float32 sums: blocks of BLOCK_ROWS rows by the register-blocked loop, the rest row by row.
+      const mid = single ? a + Math.floor((b - a) / BLOCK_ROWS) * BLOCK_ROWS : a;
+      if (mid > a) x.sumsDf4(base + bytes * t0, stride, h + bytes * t0, count, queries.keys, this.shift, this.out, a, mid, qbuf, d, qs, invEps);
+      if (b > mid) f(base + bytes * t0, stride, this.dp, h + bytes * t0, count, queries.keys, this.shift, this.out, mid, b, qbuf, d, qs, invEps);
+      if (count === keys.countPad) continue;
+      // Tiles: per-row sums (maxima) combined here.
+      if (t0 === 0) for (let i = a; i < b; i++) totals[i] = out[i];
+      else if (mode === "maxes") for (let i = a; i < b; i++) totals[i] = Math.max(totals[i], out[i]);
+      else for (let i = a; i < b; i++) totals[i] += out[i];
+      if (t0 + count === keys.countPad) for (let i = a; i < b; i++) out[i] = totals[i];
     }
   }
 
@@ -229,19 +250,30 @@ export class OnlineEngine {
 
   /**
    * Plan pass over source rows `[r0, r1)` (the contract of {@link planRows}): row sums into `ws.outX`, column sums
-   * added into `colSums` `[m]`; returns this block's `Σ P_ij c_ij`.
+   * added into `colSums` `[m]`; returns this block's `Σ P_ij c_ij`. Runs tile by tile like the sweeps, with the
+   * cost in dot-product form (`c_ij = ½‖x_i‖² + ½‖y_j‖² − x_i·y_j` of the centred points).
    */
   plan(invEps: number, r0: number, r1: number, colSums: Float64Array): number {
     const ws = this.ws;
     const { n, m, d } = ws;
-    this.loadWeights(ws.hY, this.target, false);
+    const keys = this.target;
+    const h = this.view(this.h, keys.countPad);
+    for (let j = 0; j < m; j++) h[j] = ws.hY[j] - ws.halfSqY[j] * invEps;
+    h.fill(-Infinity, m);
     const rowConst = this.view(this.shift, n);
-    rowConst.set(ws.hX.subarray(r0, r1), r0);
-    const cols = this.view(this.colSums, this.target.countPad);
-    cols.fill(0);
-    this.x.plan(this.target.keys, 8 * this.target.countPad, this.dp, this.h, this.target.countPad, this.source.keys, this.shift, this.out, r0, r1, this.qbuf, d, this.colSums, this.trans, 8 * this.source.countPad, invEps);
+    for (let i = r0; i < r1; i++) rowConst[i] = ws.hX[i] - ws.halfSqX[i] * invEps;
     const rowSums = this.view(this.out, n);
     const trans = this.view(this.trans, n);
+    rowSums.fill(0, r0, r1);
+    trans.fill(0, r0, r1);
+    const cols = this.view(this.colSums, keys.countPad);
+    cols.fill(0);
+    const stride = 8 * keys.countPad;
+    const qs = 8 * this.source.countPad;
+    for (const [a, b, t0, count] of this.calls(keys, 8, r0, r1)) {
+      const at = 8 * t0;
+      this.x.plan(keys.keys + at, stride, this.dp, this.h + at, count, this.source.keys, this.shift, this.out, a, b, this.qbuf, d, qs, this.colSums + at, this.trans, this.keyNorms + at, this.queryNorms, invEps);
+    }
     let transport = 0;
     for (let i = r0; i < r1; i++) {
       ws.outX[i] = rowSums[i];

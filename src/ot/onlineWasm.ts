@@ -8,15 +8,16 @@
  * k of query i at `q + k·qs + 8i`, `qs` the last i32 parameter. For query row i with shift `s_i`:
  * - `sums(…)`:  `out_i = Σ_j exp(h_j + invEps · q_i·k_j − s_i)` (terms below `e^{−600}` flushed to 0);
  * - `maxes(…)`: `out_i = max_j (h_j + invEps · q_i·k_j)`, the shift of the exact two-pass fallback;
- * - `plan(…)`:  with `c_ij = ½‖q_i − k_j‖²` and `p_ij = exp(rc_i + cc_j − c_ij · invEps)` (0 below `e^{−100}`),
- *   `rowSums_i = Σ_j p_ij`, `colSums_j += p_ij`, `trans_i = Σ_j p_ij c_ij`.
+ * - `plan(…)`:  with `c_ij = qn_i + kn_j − q_i·k_j` (= ½‖q_i − k_j‖² for the half squared norms `qn`, `kn`) and
+ *   `p_ij = exp(rc_i + h_j + invEps · q_i·k_j)` (0 below `e^{−100}`): `rowSums_i += Σ_j p_ij`, `colSums_j += p_ij`,
+ *   `trans_i += Σ_j p_ij c_ij` (accumulated, so the host can split the keys into tiles).
  * `sums2`/`maxes2` are the d = 2 versions with the query in registers; the others loop over coordinates, two at a
- * time into separate accumulators (four independent add chains per step of four keys).
+ * time into separate accumulators (four independent add chains per step of four keys; {@link dots}).
  */
 import { F64, funcBody, I32, moduleBytes, op, V128 } from "./wasmAssembler.js";
-import { add, bump, locals, queryCoordinate1, scaled, whileBelow } from "./wasmLoops.js";
+import { add, bump, laneSum, locals, queryCoordinate1, scaled, whileBelow } from "./wasmLoops.js";
 import { VEXP_CONSTANTS, VectorExp } from "./wasmExp.js";
-import { sums2Single, sumsDSingle } from "./onlineWasmSingle.js";
+import { sums2Single, sumsDSingle, sumsDSingleBlock } from "./onlineWasmSingle.js";
 
 const { localGet: get, localSet: set, i32Const: c32 } = op;
 
@@ -26,7 +27,6 @@ const SUM_FLOOR = -600;
 const PLAN_FLOOR = -100;
 
 const splatConst = (v: number) => [...op.f64Const(v), ...op.f64x2Splat];
-const laneSum = (v: number) => [...get(v), ...op.f64x2ExtractLane(0), ...get(v), ...op.f64x2ExtractLane(1), ...op.f64Add];
 
 /** d = 2 sums or maxes: params (k0, k1, h, nk, q, shift, out, r0, r1, qs: i32; invEps: f64). */
 function rows2(mode: "sums" | "maxes"): number[] {
@@ -73,6 +73,28 @@ function loadQuery(Q: number, QS: number, D: number, QBUF: number, I: number, QI
   ];
 }
 
+/**
+ * The dot products `q·k_j` of the scaled query in `qbuf` (`dp` entries) with keys `j0 … j0 + 3` (byte offset `JB`)
+ * into `t0` (keys j0, j0 + 1) and `t1` (j0 + 2, j0 + 3), on top of their values; two coordinates per step, into
+ * separate accumulators `t2`, `t3` that are added at the end. Uses the i32 locals p, p2, kb and v128 locals qa, qb.
+ */
+function dots(
+  [KEYS, STRIDE, QBUF, KEND, JB]: number[],
+  [P, P2, KB]: number[],
+  [T0, T1, T2, T3, QA, QB]: number[],
+): number[][] {
+  const madd = (t: number, q: number, p: number, offset: number) => [...get(t), ...get(q), ...get(p), ...op.v128Load(offset), ...op.f64x2Mul, ...op.f64x2Add, ...set(t)];
+  return [
+    splatConst(0), set(T2), splatConst(0), set(T3), add(KEYS, JB), set(P), get(QBUF), set(KB),
+    whileBelow(KB, KEND, [
+      get(KB), op.v128Load64Splat(0), set(QA), get(KB), op.v128Load64Splat(8), set(QB), add(P, STRIDE), set(P2),
+      madd(T0, QA, P, 0), madd(T1, QA, P, 16), madd(T2, QB, P2, 0), madd(T3, QB, P2, 16),
+      add(P2, STRIDE), set(P), bump(KB, 16),
+    ]),
+    get(T0), get(T2), op.f64x2Add, set(T0), get(T1), get(T3), op.f64x2Add, set(T1),
+  ];
+}
+
 /** Any-d sums or maxes: params (keys, stride, dp, h, nk, q, shift, out, r0, r1, qbuf, d, qs: i32; invEps: f64). */
 function rowsD(mode: "sums" | "maxes"): number[] {
   const [KEYS, STRIDE, DP, H, NK, Q, SH, OUT, R0, R1, QBUF, D, QS, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
@@ -80,10 +102,7 @@ function rowsD(mode: "sums" | "maxes"): number[] {
   const [I, JB, END, KB, KEND, P, P2, QI] = L.take(I32, 8);
   const [S, A0, A1, T0, T1, T2, T3, QA, QB, U, KK, R, R2, R4] = L.take(V128, 14);
   const exp = new VectorExp(SUM_FLOOR, L.take(V128, VEXP_CONSTANTS)[0]);
-  const madd = (t: number, q: number, p: number, offset: number) => [...get(t), ...get(q), ...get(p), ...op.v128Load(offset), ...op.f64x2Mul, ...op.f64x2Add, ...set(t)];
-  const combine = (t: number, u: number) => [
-    ...get(t), ...get(u), ...op.f64x2Add, ...(mode === "sums" ? [...get(S), ...op.f64x2Sub] : []), ...set(t),
-  ];
+  const shifted = (t: number) => (mode === "sums" ? [...get(t), ...get(S), ...op.f64x2Sub, ...set(t)] : []);
   const fold = (a: number, t: number) => mode === "sums"
     ? [...get(a), ...exp.emit(t, U, KK, R, R2, R4).flat(), ...op.f64x2Add, ...set(a)]
     : [...get(a), ...get(t), ...op.f64x2Max, ...set(a)];
@@ -100,13 +119,8 @@ function rowsD(mode: "sums" | "maxes"): number[] {
       start, set(A0), start, set(A1), c32(0), set(JB),
       whileBelow(JB, END, [
         add(H, JB), op.v128Load(0), set(T0), add(H, JB), op.v128Load(16), set(T1),
-        splatConst(0), set(T2), splatConst(0), set(T3), add(KEYS, JB), set(P), get(QBUF), set(KB),
-        whileBelow(KB, KEND, [
-          get(KB), op.v128Load64Splat(0), set(QA), get(KB), op.v128Load64Splat(8), set(QB), add(P, STRIDE), set(P2),
-          madd(T0, QA, P, 0), madd(T1, QA, P, 16), madd(T2, QB, P2, 0), madd(T3, QB, P2, 16),
-          add(P2, STRIDE), set(P), bump(KB, 16),
-        ]),
-        combine(T0, T2), combine(T1, T3), fold(A0, T0), fold(A1, T1), bump(JB, 32),
+        ...dots([KEYS, STRIDE, QBUF, KEND, JB], [P, P2, KB], [T0, T1, T2, T3, QA, QB]),
+        shifted(T0), shifted(T1), fold(A0, T0), fold(A1, T1), bump(JB, 32),
       ]),
       scaled(OUT, I, 3), finish, op.f64Store(), bump(I, 1),
     ]),
@@ -114,35 +128,40 @@ function rowsD(mode: "sums" | "maxes"): number[] {
 }
 
 /**
- * Plan pass: params (keys, stride, dp, cc, nk, q, rc, rowSums, r0, r1, qbuf, d, colSums, trans, qs: i32; invEps: f64).
+ * Plan pass: params (keys, stride, dp, h, nk, q, rc, rowSums, r0, r1, qbuf, d, qs, colSums, trans, kn, qn: i32;
+ * invEps: f64). In the dot-product form of the cost, `c_ij = qn_i + kn_j − q_i·k_j` (`qn`, `kn` the half squared
+ * norms) and `p_ij = exp(rc_i + h_j + invEps · q_i·k_j)` with the norms folded into `rc`, `h`; adds
+ * `Σ_j p_ij` to `rowSums_i`, `Σ_j p_ij c_ij` to `trans_i` and `p_ij` to `colSums_j`, so the host can run it over
+ * tiles of keys.
  */
 function plan(): number[] {
-  const [KEYS, STRIDE, DP, CC, NK, Q, RC, ROWS, R0, R1, QBUF, D, COLS, TRANS, QS, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
-  const L = locals(16);
-  const [I, JB, END, KB, KEND, P, QI] = L.take(I32, 7);
-  const [RI, IE, A, AC, C, DIF, LP, E, U, KK, R, R2, R4] = L.take(V128, 13);
+  const [KEYS, STRIDE, DP, H, NK, Q, RC, ROWS, R0, R1, QBUF, D, QS, COLS, TRANS, KN, QN, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
+  const L = locals(18);
+  const [I, JB, END, KB, KEND, P, P2, QI] = L.take(I32, 8);
+  const [RI, NQ, IE, A, AC, T0, T1, T2, T3, QA, QB, E, U, KK, R, R2, R4] = L.take(V128, 17);
   const exp = new VectorExp(PLAN_FLOOR, L.take(V128, VEXP_CONSTANTS)[0]);
+  /** Entries of keys `JB + offset` from their dot products in `t`. */
+  const entries = (t: number, offset: number) => [
+    ...get(RI), ...add(H, JB), ...op.v128Load(offset), ...op.f64x2Add, ...get(t), ...get(IE), ...op.f64x2Mul, ...op.f64x2Add, ...set(E),
+    ...exp.emit(E, U, KK, R, R2, R4).flat(), ...set(E),
+    ...get(A), ...get(E), ...op.f64x2Add, ...set(A),
+    ...get(AC), ...get(E), ...get(NQ), ...add(KN, JB), ...op.v128Load(offset), ...op.f64x2Add, ...get(t), ...op.f64x2Sub, ...op.f64x2Mul, ...op.f64x2Add, ...set(AC),
+    ...add(COLS, JB), ...add(COLS, JB), ...op.v128Load(offset), ...get(E), ...op.f64x2Add, ...op.v128Store(offset),
+  ];
+  const accumulate = (base: number, v: number) => [...scaled(base, I, 3), ...scaled(base, I, 3), ...op.f64Load(0), ...laneSum(v), ...op.f64Add, ...op.f64Store()];
   return funcBody(L.runs, [
     ...exp.init(), get(NK), c32(3), op.i32Shl, set(END), get(INV), op.f64x2Splat, set(IE), get(R0), set(I),
     whileBelow(I, R1, [
       ...loadQuery(Q, QS, D, QBUF, I, QI, KB, KEND, op.f64Const(1)),
       get(QBUF), get(DP), c32(3), op.i32Shl, op.i32Add, set(KEND),
-      scaled(RC, I, 3), op.f64Load(0), op.f64x2Splat, set(RI),
+      scaled(RC, I, 3), op.f64Load(0), op.f64x2Splat, set(RI), scaled(QN, I, 3), op.f64Load(0), op.f64x2Splat, set(NQ),
       splatConst(0), set(A), splatConst(0), set(AC), c32(0), set(JB),
       whileBelow(JB, END, [
-        splatConst(0), set(C), add(KEYS, JB), set(P), get(QBUF), set(KB),
-        whileBelow(KB, KEND, [
-          get(KB), op.v128Load64Splat(0), get(P), op.v128Load(0), op.f64x2Sub, op.localTee(DIF), get(DIF), op.f64x2Mul,
-          get(C), op.f64x2Add, set(C), bump(P, get(STRIDE)), bump(KB, 8),
-        ]),
-        get(C), splatConst(0.5), op.f64x2Mul, set(C),
-        get(RI), add(CC, JB), op.v128Load(0), op.f64x2Add, get(C), get(IE), op.f64x2Mul, op.f64x2Sub, set(LP),
-        ...exp.emit(LP, U, KK, R, R2, R4), set(E),
-        get(A), get(E), op.f64x2Add, set(A), get(AC), get(E), get(C), op.f64x2Mul, op.f64x2Add, set(AC),
-        add(COLS, JB), add(COLS, JB), op.v128Load(0), get(E), op.f64x2Add, op.v128Store(0),
-        bump(JB, 16),
+        splatConst(0), set(T0), splatConst(0), set(T1),
+        ...dots([KEYS, STRIDE, QBUF, KEND, JB], [P, P2, KB], [T0, T1, T2, T3, QA, QB]),
+        entries(T0, 0), entries(T1, 16), bump(JB, 32),
       ]),
-      scaled(ROWS, I, 3), laneSum(A), op.f64Store(), scaled(TRANS, I, 3), laneSum(AC), op.f64Store(), bump(I, 1),
+      accumulate(ROWS, A), accumulate(TRANS, AC), bump(I, 1),
     ]),
   ]);
 }
@@ -153,11 +172,13 @@ export interface OnlineWasmExports {
   maxes2(k0: number, k1: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, qs: number, invEps: number): void;
   sumsD(keys: number, stride: number, dp: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, qbuf: number, d: number, qs: number, invEps: number): void;
   maxesD(keys: number, stride: number, dp: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, qbuf: number, d: number, qs: number, invEps: number): void;
-  plan(keys: number, stride: number, dp: number, cc: number, nk: number, q: number, rc: number, rowSums: number, r0: number, r1: number, qbuf: number, d: number, colSums: number, trans: number, qs: number, invEps: number): void;
+  plan(keys: number, stride: number, dp: number, h: number, nk: number, q: number, rc: number, rowSums: number, r0: number, r1: number, qbuf: number, d: number, qs: number, colSums: number, trans: number, kn: number, qn: number, invEps: number): void;
   /** {@link sums2} over float32 keys and weights (`onlineWasmSingle.ts`). */
   sums2f(k0: number, k1: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, qs: number, invEps: number): void;
   /** {@link sumsD} over float32 keys, weights and scaled query (`onlineWasmSingle.ts`). */
   sumsDf(keys: number, stride: number, dp: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, qbuf: number, d: number, qs: number, invEps: number): void;
+  /** {@link sumsDf} four rows at a time (`onlineWasmSingle.ts`; `r1 − r0` a multiple of 4, `qbuf` of 16·d bytes). */
+  sumsDf4(keys: number, stride: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, qbuf: number, d: number, qs: number, invEps: number): void;
 }
 
 /** The part of the WebAssembly JS API used here. */
@@ -180,9 +201,10 @@ function onlineModule(api: WasmApi | undefined): object | null {
     { name: "maxes2", params: [...i32(10), F64], body: rows2("maxes") },
     { name: "sumsD", params: [...i32(13), F64], body: rowsD("sums") },
     { name: "maxesD", params: [...i32(13), F64], body: rowsD("maxes") },
-    { name: "plan", params: [...i32(15), F64], body: plan() },
+    { name: "plan", params: [...i32(17), F64], body: plan() },
     { name: "sums2f", params: [...i32(10), F64], body: sums2Single() },
     { name: "sumsDf", params: [...i32(13), F64], body: sumsDSingle() },
+    { name: "sumsDf4", params: [...i32(12), F64], body: sumsDSingleBlock() },
   ]);
   if (api.validate(bytes)) compiled = new api.Module(bytes);
   return compiled;

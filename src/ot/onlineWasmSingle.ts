@@ -11,7 +11,7 @@
  * multiple of 8, coordinates stored by dimension with a byte `stride`, queries and shifts read as float64.
  */
 import { funcBody, I32, op, V128 } from "./wasmAssembler.js";
-import { add, bump, locals, queryCoordinate1, scaled, whileBelow } from "./wasmLoops.js";
+import { add, bump, laneSum, locals, queryCoordinate1, scaled, whileBelow } from "./wasmLoops.js";
 import { VEXP32_CONSTANTS, VectorExp32 } from "./wasmExp32.js";
 
 const { localGet: get, localSet: set, i32Const: c32 } = op;
@@ -100,6 +100,63 @@ export function sumsDSingle(): number[] {
         bump(JB, 32),
       ]),
       scaled(OUT, I, 3), finish([A0, A1, A2, A3]), op.f64Store(), bump(I, 1),
+    ]),
+  ]);
+}
+
+/** Query rows per call of {@link sumsDSingleBlock}. */
+export const BLOCK_ROWS = 4;
+
+/**
+ * Any d, four query rows at a time (register blocking: each pair of key vectors loaded serves four rows, so a
+ * coordinate step is 2 loads, 4 broadcasts and 8 multiply–adds for 32 pair-coordinates): params
+ * (keys, stride, h, nk, q, shift, out, r0, r1, qbuf, d, qs: i32; invEps: f64), `r1 − r0` a multiple of
+ * {@link BLOCK_ROWS}. Same output as {@link sumsDSingle}; the two exponentials of a row's 8 keys are added in
+ * float32 before they join the row's float64 sum. `qbuf` holds the 4 scaled queries interleaved by coordinate
+ * (`16·d` bytes).
+ */
+export function sumsDSingleBlock(): number[] {
+  const [KEYS, STRIDE, H, NK, Q, SH, OUT, R0, R1, QBUF, D, QS, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  const L = locals(13);
+  const [I, JB, END, KB, KEND, P, QI] = L.take(I32, 7);
+  const S = L.take(V128, BLOCK_ROWS);
+  const A = L.take(V128, BLOCK_ROWS);
+  const T = L.take(V128, 2 * BLOCK_ROWS);
+  const [K0, K1, QV, E, U, KK, R, R2] = L.take(V128, 8);
+  const exp = new VectorExp32(FLOOR, L.take(V128, VEXP32_CONSTANTS)[0]);
+  const rows = Array.from({ length: BLOCK_ROWS }, (_, r) => r);
+  const madd = (t: number, k: number) => [...get(t), ...get(QV), ...get(k), ...op.f32x4Mul, ...op.f32x4Add, ...set(t)];
+  const shifted = (t: number, r: number) => [...get(t), ...get(S[r]), ...op.f32x4Sub, ...set(t)];
+  return funcBody(L.runs, [
+    ...exp.init(), get(NK), c32(2), op.i32Shl, set(END), get(R0), set(I),
+    whileBelow(I, R1, [
+      // qbuf[4k + r] = float32(q_{i+r, k} · invEps) for k < d.
+      scaled(Q, I, 3), set(QI), get(QBUF), set(KB), get(QBUF), get(D), c32(4), op.i32Shl, op.i32Add, set(KEND),
+      whileBelow(KB, KEND, [
+        ...rows.map((r) => [...get(KB), ...get(QI), ...op.f64Load(8 * r), ...get(INV), ...op.f64Mul, ...op.f32DemoteF64, ...op.f32Store(4 * r)]),
+        bump(QI, get(QS)), bump(KB, 16),
+      ]),
+      ...rows.map((r) => [...scaled(SH, I, 3), ...op.f64Load(8 * r), ...op.f32DemoteF64, ...op.f32x4Splat, ...set(S[r]), ...zero, ...set(A[r])]),
+      c32(0), set(JB),
+      whileBelow(JB, END, [
+        add(H, JB), op.v128Load(0), set(K0), add(H, JB), op.v128Load(16), set(K1),
+        ...rows.map((r) => [...get(K0), ...set(T[2 * r]), ...get(K1), ...set(T[2 * r + 1])]),
+        add(KEYS, JB), set(P), get(QBUF), set(KB),
+        whileBelow(KB, KEND, [
+          get(P), op.v128Load(0), set(K0), get(P), op.v128Load(16), set(K1),
+          ...rows.map((r) => [...get(KB), ...op.v128Load32Splat(4 * r), ...set(QV), ...madd(T[2 * r], K0), ...madd(T[2 * r + 1], K1)]),
+          bump(P, get(STRIDE)), bump(KB, 16),
+        ]),
+        ...rows.map((r) => [
+          ...shifted(T[2 * r], r), ...shifted(T[2 * r + 1], r),
+          ...exp.emit(T[2 * r], U, KK, R, R2).flat(), ...set(E), ...exp.emit(T[2 * r + 1], U, KK, R, R2).flat(), ...get(E), ...op.f32x4Add, ...set(E),
+          ...get(A[r]), ...get(E), ...op.f64x2PromoteLowF32x4, ...op.f64x2Add,
+          ...get(E), ...get(E), ...op.i8x16Shuffle(HIGH_HALF), ...op.f64x2PromoteLowF32x4, ...op.f64x2Add, ...set(A[r]),
+        ]),
+        bump(JB, 32),
+      ]),
+      ...rows.map((r) => [...scaled(OUT, I, 3), ...laneSum(A[r]), ...op.f64Store(8 * r)]),
+      bump(I, BLOCK_ROWS),
     ]),
   ]);
 }

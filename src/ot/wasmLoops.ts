@@ -12,6 +12,8 @@ export const add = (a: number, b: number) => [...get(a), ...get(b), ...op.i32Add
 export const scaled = (base: number, index: number, shift: number) => [...get(base), ...get(index), ...c32(shift), ...op.i32Shl, ...op.i32Add];
 /** Address of coordinate 1 of float64 query i stored by coordinate with byte stride `qs`: `q + qs + 8i`. */
 export const queryCoordinate1 = (q: number, qs: number, i: number) => [...get(q), ...get(qs), ...op.i32Add, ...get(i), ...c32(3), ...op.i32Shl, ...op.i32Add];
+/** `lane 0 + lane 1` of an f64x2 local. */
+export const laneSum = (v: number) => [...get(v), ...op.f64x2ExtractLane(0), ...get(v), ...op.f64x2ExtractLane(1), ...op.f64Add];
 /** `local += by` (a constant or the instructions of a value). */
 export const bump = (local: number, by: number | number[]) => [...get(local), ...(typeof by === "number" ? c32(by) : by), ...op.i32Add, ...set(local)];
 /** `while (index < bound) { body }` (unsigned compare). */

@@ -71,32 +71,36 @@ describe("WebAssembly online sweeps", () => {
     for (let i = 0; i < n; i++) expect(Math.abs(ws.outX[i] - want[i])).toBeLessThan(2e-5 * Math.max(1, Math.abs(want[i])));
   });
 
-  it("plan pass: row sums, column sums and Σ P c from the definition", () => {
-    const [n, m, d] = [181, 97, 5];
-    const ws = workspace(n, m, d, 3);
-    const invEps = 1 / 0.7;
-    for (let i = 0; i < n; i++) ws.hX[i] = -Math.log(n) + 0.3 * Math.sin(i);
-    for (let j = 0; j < m; j++) ws.hY[j] = -Math.log(m) + 0.3 * Math.cos(j);
-    const engine = OnlineEngine.of(ws);
-    const cols = new Float64Array(m);
-    const transport = engine?.plan(invEps, 0, n, cols) ?? NaN;
-    const wantRows = new Float64Array(n);
-    const wantCols = new Float64Array(m);
-    let want = 0;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < m; j++) {
-        let c = 0;
-        for (let k = 0; k < d; k++) c += 0.5 * (ws.xs[i * d + k] - ws.ys[j * d + k]) ** 2;
-        const p = Math.exp(ws.hX[i] + ws.hY[j] - c * invEps);
-        wantRows[i] += p;
-        wantCols[j] += p;
-        want += p * c;
+  // The second case spans 3 key tiles (8000 keys at d = 17) and runs over a block of rows only.
+  for (const [n, m, d, r0, r1] of [[181, 97, 5, 0, 181], [37, 8000, 17, 5, 30]]) {
+    it(`plan pass: row sums, column sums and Σ P c from the definition (${m} keys, d = ${d}, rows ${r0}–${r1})`, () => {
+      const ws = workspace(n, m, d, 3);
+      const invEps = 1 / 0.7;
+      for (let i = 0; i < n; i++) ws.hX[i] = -Math.log(n) + 0.3 * Math.sin(i);
+      for (let j = 0; j < m; j++) ws.hY[j] = -Math.log(m) + 0.3 * Math.cos(j);
+      const engine = OnlineEngine.of(ws);
+      expect(engine).not.toBeNull();
+      // Column sums are added to what the buffer holds.
+      const cols = new Float64Array(m).fill(0.25);
+      const transport = engine?.plan(invEps, r0, r1, cols) ?? NaN;
+      const wantRows = new Float64Array(n);
+      const wantCols = new Float64Array(m).fill(0.25);
+      let want = 0;
+      for (let i = r0; i < r1; i++) {
+        for (let j = 0; j < m; j++) {
+          let c = 0;
+          for (let k = 0; k < d; k++) c += 0.5 * (ws.xs[i * d + k] - ws.ys[j * d + k]) ** 2;
+          const p = Math.exp(ws.hX[i] + ws.hY[j] - c * invEps);
+          wantRows[i] += p;
+          wantCols[j] += p;
+          want += p * c;
+        }
       }
-    }
-    expect(Math.abs(transport - want) / want).toBeLessThan(1e-12);
-    for (let i = 0; i < n; i++) expect(Math.abs(ws.outX[i] - wantRows[i]) / wantRows[i]).toBeLessThan(1e-12);
-    for (let j = 0; j < m; j++) expect(Math.abs(cols[j] - wantCols[j]) / wantCols[j]).toBeLessThan(1e-12);
-  });
+      expect(Math.abs(transport - want) / want).toBeLessThan(1e-12);
+      for (let i = r0; i < r1; i++) expect(Math.abs(ws.outX[i] - wantRows[i]) / wantRows[i]).toBeLessThan(1e-12);
+      for (let j = 0; j < m; j++) expect(Math.abs(cols[j] - wantCols[j]) / wantCols[j]).toBeLessThan(1e-12);
+    });
+  }
 
   it("small problems use the JavaScript loops", () => {
     expect(OnlineEngine.of(workspace(100, 100, 2, 1))).toBeNull();
