@@ -201,6 +201,35 @@ export class OnlineEngine {
   }
 
   /**
+   * Replaces non-finite shifts of rows `[r0, r1)` by Jensen's bound `LSE_j(t_j) ≥ mean_j t_j + log m` with
+   * `t_j = h_j + q_i·k_j ε⁻¹`, i.e. `mean(h) + q_i·k̄ ε⁻¹ + log m` (k̄ the mean key): O((m + rows)·d) instead of a
+   * max pass over all pairs. The shifted sum is then ≥ 1; rows whose terms spread so far that it overflows the
+   * acceptance window fall back to the exact two-pass recomputation like any other row.
+   */
+  private jensenShifts(side: "source" | "target", h: Float64Array, invEps: number, shift: Float64Array, r0: number, r1: number): void {
+    let i0 = r0;
+    while (i0 < r1 && Number.isFinite(shift[i0])) i0++;
+    if (i0 === r1) return;
+    const { d } = this.ws;
+    const [queries, keys] = side === "source" ? [this.ws.xs, this.ws.ys] : [this.ws.ys, this.ws.xs];
+    const count = h.length;
+    let hMean = 0;
+    for (let j = 0; j < count; j++) hMean += h[j];
+    hMean /= count;
+    if (!Number.isFinite(hMean)) return;
+    const mean = new Float64Array(d);
+    for (let j = 0; j < count; j++) for (let k = 0; k < d; k++) mean[k] += keys[j * d + k];
+    for (let k = 0; k < d; k++) mean[k] *= invEps / count;
+    const base = hMean + Math.log(count);
+    for (let i = i0; i < r1; i++) {
+      if (Number.isFinite(shift[i])) continue;
+      let dot = 0;
+      for (let k = 0; k < d; k++) dot += queries[i * d + k] * mean[k];
+      shift[i] = base + dot;
+    }
+  }
+
+  /**
    * Log-sum-exp sweep over rows `[r0, r1)` of `side` (`"source"`: `outX_i = LSE_j(hY_j + x_i·y_j ε⁻¹)`, `"target"`:
    * `outY_j = LSE_i(hX_i + x_i·y_j ε⁻¹)`), updating the shifts; returns how many rows needed the two-pass fallback.
    * `single`: the shifted sums in float32 (log-sums good to about 1e-5; the fallback is always float64).
@@ -214,7 +243,9 @@ export class OnlineEngine {
     const shift = this.view(this.shift, rows);
     const out = this.view(this.out, rows);
     shift.set(shifts.subarray(r0, r1), r0);
-    // Rows without a finite previous value (the first sweep) start from their maximum.
+    // Rows without a finite previous value (the first sweep) start from the Jensen lower bound of their log-sum-exp,
+    // or, where it is not finite, from their maximum.
+    this.jensenShifts(side, h, invEps, shift, r0, r1);
     let fallbacks = 0;
     for (let i = r0; i < r1; ) {
       if (Number.isFinite(shift[i])) {
