@@ -4,9 +4,10 @@
  * float64 arrays, so there is no row-major copy), and the same contract as {@link lseRows} / {@link planRows}
  * (`lseKernel.ts`), which remain the fallback where WebAssembly SIMD is unavailable.
  *
- * Log-sum-exp rows: `L_i = s_i + log Σ_j exp(h_j + x_i·y_j/ε − s_i)` around the previous value `s_i`, accepted
- * when the shifted sum lies in `[1e-3, 1e290]` (so terms flushed below `e^{−600}` weigh less than 1e-257 of it);
- * otherwise, and on the first sweep, the row is recomputed around its exact maximum (the sum is then in `[1, m]`).
+ * Log-sum-exp rows: `L_i = s_i + log Σ_j exp(h_j + x_i·y_j/ε − s_i)` around the previous value `s_i` (on the first
+ * sweep, Jensen's lower bound of `L_i`), accepted when the shifted sum lies in `[1e-3, 1e290]` (so terms flushed
+ * below `e^{−600}` weigh less than 1e-257 of it); otherwise the row is recomputed around its exact maximum (the sum
+ * is then in `[1, m]`).
  * The result equals the exact log-sum-exp to float64 rounding (Schmitzer 2019 §3.1's stabilization, per row).
  * Memory is O((n + m)·d) per thread.
  */
