@@ -74,9 +74,10 @@ function loadQuery(Q: number, QS: number, D: number, QBUF: number, I: number, QI
 }
 
 /**
- * The dot products `q·k_j` of the scaled query in `qbuf` (`dp` entries) with keys `j0 … j0 + 3` (byte offset `JB`)
- * into `t0` (keys j0, j0 + 1) and `t1` (j0 + 2, j0 + 3), on top of their values; two coordinates per step, into
- * separate accumulators `t2`, `t3` that are added at the end. Uses the i32 locals p, p2, kb and v128 locals qa, qb.
+ * The dot products `q·k_j` of the query row in `qbuf` (`dp` entries; scaled by ε⁻¹ in the sweeps, unscaled in the
+ * plan pass) with keys `j0 … j0 + 3` (byte offset `JB`) into `t0` (keys j0, j0 + 1) and `t1` (j0 + 2, j0 + 3), on
+ * top of their values; two coordinates per step, into separate accumulators `t2`, `t3` that are added at the end.
+ * Uses the i32 locals p, p2, kb and v128 locals qa, qb.
  */
 function dots(
   [KEYS, STRIDE, QBUF, KEND, JB]: number[],
