@@ -28,6 +28,7 @@ export function finishResult(problem: OtProblem, ws: Workspace, state: SinkhornS
     cost: state.transportCost,
     seconds: (performance.now() - started) / 1000,
     backend,
+    acceleration: state.acceleration,
   });
 }
 

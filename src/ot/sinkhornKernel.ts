@@ -94,5 +94,5 @@ export function sinkhornKernel(problem: OtProblem, options: SinkhornOptions = {}
   absorb(f, u, eps, true);
   absorb(g, v, eps, true);
   const cost = evaluate(ws, eps);
-  return finishResult(problem, ws, { converged, iterations, errors, epsilonStages: [eps], transportCost: cost }, started, onlineBackendInfo());
+  return finishResult(problem, ws, { converged, iterations, errors, epsilonStages: [eps], transportCost: cost, acceleration: { kind: "none", extrapolations: 0, undone: 0 } }, started, onlineBackendInfo());
 }

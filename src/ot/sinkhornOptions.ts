@@ -10,6 +10,15 @@ export interface SinkhornProgress {
   error: number;
 }
 
+/** Acceleration of the balanced iteration: see {@link SinkhornOptions.acceleration}. */
+export type SinkhornAcceleration = "anderson" | "overRelaxation" | "none";
+
+/** The accepted values of {@link SinkhornOptions.acceleration}. */
+export const SINKHORN_ACCELERATIONS: readonly SinkhornAcceleration[] = ["anderson", "overRelaxation", "none"];
+
+/** Default of {@link SinkhornOptions.andersonDepth}. */
+export const DEFAULT_ANDERSON_DEPTH = 10;
+
 /** Evaluation of the pairwise sweeps: see {@link SinkhornOptions.backend}. */
 export type SinkhornBackend = "auto" | "online" | "dense";
 
@@ -42,13 +51,27 @@ export interface SinkhornOptions {
   maxIterations?: number;
   /**
    * ε-scaling (annealing, Kosowsky & Yuille 1994; Schmitzer 2019): solve for a decreasing sequence
-   * `ε / factor^K, …, ε / factor, ε` (K the fewest steps from `start` down) with warm-started potentials. Default on, with `start` = the mean cost and
-   * `factor = 0.5`; stages before the last stop at `stageTolerance` (default `0.1`) or `stageMaxIterations`
+   * `ε / factor^K, …, ε / factor, ε` (K the fewest steps from `start` down) with warm-started potentials. Default on
+   * with `factor = 0.5` and `start = 16 ε` when ε is below 1/64 of the mean cost, otherwise a single stage (see
+   * `automaticScalingStart`; an explicit `start` always applies); stages before the last stop at `stageTolerance` (default `0.1`) or `stageMaxIterations`
    * (default 200). `false` solves at ε directly.
    */
   epsilonScaling?: boolean | { start?: number; factor?: number; stageTolerance?: number; stageMaxIterations?: number };
   /**
-   * Over-relaxation ω of the potential updates, `f ← (1 − ω) f + ω f̂` (balanced problems only; unbalanced use 1).
+   * Acceleration of balanced problems (unbalanced ones always run plain Sinkhorn):
+   * - `"anderson"` (the default, unless {@link overRelaxation} is given): Anderson acceleration of the fixed-point map
+   *   `f ↦ f̂(ĝ(f))` over the last {@link andersonDepth} steps (Walker & Ni 2011; see `anderson.ts`), restarted at
+   *   every ε stage, with a step whose marginal error jumps tenfold over the stage's best undone. On the benchmark
+   *   clouds (n = 1500, ε = 0.001–1 × mean cost, d = 2 and 64) it needs 1.4–13× fewer iterations than over-relaxation;
+   * - `"overRelaxation"` (the default when {@link overRelaxation} is given): `f ← (1 − ω) f + ω f̂`, see there;
+   * - `"none"`: plain Sinkhorn.
+   */
+  acceleration?: SinkhornAcceleration;
+  /** History length of Anderson acceleration (differences in its least-squares problem), 1–50. Default 10. */
+  andersonDepth?: number;
+  /**
+   * Over-relaxation ω of the potential updates, `f ← (1 − ω) f + ω f̂` (with `acceleration: "overRelaxation"`;
+   * balanced problems only, unbalanced use 1).
    * Default `"auto"`: plain Sinkhorn for a few iterations per ε stage, then Young's `ω = 2/(1 + √(1 − τ))` from the
    * observed rate τ (Thibault et al. 2021; Lehmann et al. 2022). A number in `[1, 2)` fixes ω; `1` is plain Sinkhorn.
    */
@@ -91,6 +114,8 @@ export interface ResolvedSinkhornOptions {
   maxIterations: number;
   scaling: { enabled: boolean; start: number | undefined; factor: number; stageTolerance: number; stageMaxIterations: number };
   overRelaxation: number | "auto";
+  acceleration: SinkhornAcceleration;
+  andersonDepth: number;
   backend: SinkhornBackend;
   denseMemoryMB: number;
   precision: SinkhornPrecision;
@@ -115,6 +140,9 @@ export function resolveSinkhornOptions(options: SinkhornOptions, fn: string): Re
   check(scaling.factor > 0 && scaling.factor < 1, fn, "epsilonScaling.factor", `must be in (0, 1) (got ${scaling.factor})`);
   const overRelaxation = options.overRelaxation ?? "auto";
   check(overRelaxation === "auto" || (typeof overRelaxation === "number" && overRelaxation >= 1 && overRelaxation < 2), fn, "overRelaxation", `must be "auto" or a number in [1, 2) (got ${String(overRelaxation)})`);
+  const acceleration = options.acceleration ?? (options.overRelaxation === undefined ? "anderson" : "overRelaxation");
+  check(SINKHORN_ACCELERATIONS.includes(acceleration), fn, "acceleration", `must be one of ${SINKHORN_ACCELERATIONS.map((b) => `"${b}"`).join(", ")} (got ${JSON.stringify(acceleration)})`);
+  const andersonDepth = checkInteger(options.andersonDepth ?? DEFAULT_ANDERSON_DEPTH, fn, "andersonDepth", 1, 50);
   const backend = options.backend ?? "auto";
   check(SINKHORN_BACKENDS.includes(backend), fn, "backend", `must be one of ${SINKHORN_BACKENDS.map((b) => `"${b}"`).join(", ")} (got ${JSON.stringify(backend)})`);
   const denseMemoryMB = options.denseMemoryMB ?? DEFAULT_DENSE_MEMORY_MB;
@@ -127,6 +155,8 @@ export function resolveSinkhornOptions(options: SinkhornOptions, fn: string): Re
     maxIterations,
     scaling,
     overRelaxation,
+    acceleration,
+    andersonDepth,
     backend,
     denseMemoryMB,
     initialSourcePotential: options.initialSourcePotential,

@@ -7,6 +7,7 @@ import { array2d, toArray2D, type Array2D, type Array2DLike } from "../core/arra
 import { check, checkInteger } from "../core/errors.js";
 import { KeyStream, type Key } from "../core/rng.js";
 import type { OtProblem } from "./problem.js";
+import type { SinkhornAcceleration } from "./sinkhornOptions.js";
 
 /** How the pairwise sweeps were evaluated (see `SinkhornOptions.backend`). */
 export interface SinkhornBackendInfo {
@@ -29,6 +30,15 @@ export interface SinkhornBackendInfo {
   singlePrecisionSweeps: number;
 }
 
+/** How the balanced iteration was accelerated (see `SinkhornOptions.acceleration`), with its counts. */
+export interface SinkhornAccelerationInfo {
+  kind: SinkhornAcceleration;
+  /** Iterations whose next potential was an Anderson extrapolation rather than the plain Sinkhorn step. */
+  extrapolations: number;
+  /** Extrapolations undone because the marginal error jumped (the plain step was taken instead). */
+  undone: number;
+}
+
 /** Diagnostics and costs computed by the solver (all fields of {@link SinkhornResult} except methods). */
 export interface SinkhornSummary {
   sourcePotential: Float64Array;
@@ -47,6 +57,8 @@ export interface SinkhornSummary {
   seconds: number;
   /** Which backend ran the sweeps, and its diagnostics. */
   backend: SinkhornBackendInfo;
+  /** The acceleration used, and how often Anderson extrapolated and was undone. */
+  acceleration: SinkhornAccelerationInfo;
 }
 
 function klMass(p: Float64Array, q: Float64Array): number {
@@ -69,6 +81,7 @@ export class SinkhornResult implements SinkhornSummary {
   readonly cost: number;
   readonly seconds: number;
   readonly backend: SinkhornBackendInfo;
+  readonly acceleration: SinkhornAccelerationInfo;
   /** `‖P1 − a‖₁ + ‖Pᵀ1 − b‖₁` of the returned plan. */
   readonly marginalError: number;
   /** Primal objective `⟨C,P⟩ + ε KL(P‖a⊗b)` (+ `ρ KL` marginal terms when unbalanced), generalized KL. */
@@ -89,6 +102,7 @@ export class SinkhornResult implements SinkhornSummary {
     this.cost = s.cost;
     this.seconds = s.seconds;
     this.backend = s.backend;
+    this.acceleration = s.acceleration;
     const { sourceWeights: a, targetWeights: b, epsilon: eps, sourceRho, targetRho } = problem;
     const f = s.sourcePotential;
     const g = s.targetPotential;

@@ -13,11 +13,15 @@
  * Precision (`opts.precision`): with `"mixed"` the sweeps are requested in float32 (`single`) in every stage before
  * the last, and in the last until the error falls below `max(tolerance, 1e-4)` or has not improved for 3 float32
  * iterations below an error of 1e-3 (the float32 rounding floor); from then on float64, and only a float64 iteration may end the solve.
- * A solve without ε-scaling (e.g. warm-started) starts in float64 and uses float32 only while its error stays above
- * 1e-4. The float32 sweeps are an inexact first phase of the same fixed-point
+ * A warm-started solve starts in float64 and uses float32 only while its error stays above 1e-4. The float32 sweeps are an inexact first phase of the same fixed-point
  * iteration; the float64 phase converges to the same fixed point as an all-float64 run (iterative refinement).
  *
- * Over-relaxation (Thibault, Chizat, Dossal & Papadakis 2021; Lehmann, von Renesse, Sambale & Uschmajew 2022):
+ * Acceleration (balanced problems; `opts.acceleration`). `"anderson"` (default): after each iteration the next f is
+ * the Anderson extrapolation of the last few (f, f̂) pairs (`anderson.ts`) instead of f̂; the history restarts at every
+ * ε stage and when the sweeps switch from float32 to float64. An extrapolated f whose marginal error is not below
+ * {@link UNDO_FACTOR} × the stage's best (or is not finite) is undone: f returns to the plain step f̂ it replaced
+ * and the history restarts (the iteration still counts and its error stays in the trace).
+ * `"overRelaxation"` (Thibault, Chizat, Dossal & Papadakis 2021; Lehmann, von Renesse, Sambale & Uschmajew 2022):
  * with `overRelaxation: "auto"` each stage starts with plain Sinkhorn (ω = 1), estimates its linear rate τ from
  * the error over a few iterations, and switches to Young's SOR value `ω = 2/(1 + √(1 − τ))` (capped at 1.9), which
  * turns the rate τ into about `ω − 1`. If the error then grows tenfold over the stage's best, ω falls back to 1.
@@ -25,8 +29,10 @@
 import { SbkitNumericalError } from "../core/errors.js";
 import { isBalanced, meanCost, type OtProblem } from "./problem.js";
 import { epsilonSchedule, SINGLE_PRECISION_STALL, SINGLE_PRECISION_STALL_BELOW, SINGLE_PRECISION_UNTIL, type ResolvedSinkhornOptions } from "./sinkhornOptions.js";
+import { Anderson } from "./anderson.js";
 import { Relaxation } from "./relaxation.js";
 import { rescaleShifts } from "./shiftRescale.js";
+import type { SinkhornAccelerationInfo } from "./sinkhornResult.js";
 import type { Workspace } from "./workspace.js";
 
 /**
@@ -38,6 +44,26 @@ export type SweepRequest =
   | { kind: "lse"; side: "source" | "target"; invEps: number; single: boolean }
   | { kind: "plan"; invEps: number };
 
+/** An Anderson step is undone when its marginal error is not below this multiple of the stage's best. */
+export const UNDO_FACTOR = 10;
+
+/** Automatic ε-scaling runs only for `ε < mean cost / SCALING_BELOW` ... */
+export const SCALING_BELOW = 64;
+/** ... and starts at `SCALING_START · ε`. */
+export const SCALING_START = 16;
+
+/**
+ * The first ε of the default ε-scaling schedule: `16 ε` when `ε < mean cost / 64`, else `ε` itself (no scaling).
+ * Measured with Anderson acceleration on the benchmark clouds (n = 1500, d = 2 and 64, tolerance 1e-4): at
+ * ε ≥ 0.03 × mean a single stage needs fewer iterations (ε = 0.1 × mean: 4 instead of 9 at d = 64, 9 instead of 13
+ * at d = 2, each stage costing at least one iteration); at ε ≤ 0.003 × mean scaling from 16 ε needs fewer than from the
+ * mean cost (d = 2: 50 vs 57, d = 64: 71 vs 76 at 0.003; 83 and 104 vs 78 and 115 at 0.001) and far fewer than none
+ * (74–480); at 0.01 all are within 10 %.
+ */
+export function automaticScalingStart(epsilon: number, mean: number): number {
+  return epsilon * SCALING_BELOW < mean ? SCALING_START * epsilon : epsilon;
+}
+
 /** What the iteration found; the plan pass fills the workspace's marginals and returns the transport cost. */
 export interface SinkhornState {
   converged: boolean;
@@ -45,6 +71,7 @@ export interface SinkhornState {
   errors: number[];
   epsilonStages: number[];
   transportCost: number;
+  acceleration: SinkhornAccelerationInfo;
 }
 
 function copyInitial(dst: Float64Array, src: ArrayLike<number> | undefined, name: string): void {
@@ -65,7 +92,7 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
   copyInitial(f, opts.initialSourcePotential, "initialSourcePotential");
   copyInitial(g, opts.initialTargetPotential, "initialTargetPotential");
   const warm = opts.initialSourcePotential !== undefined || opts.initialTargetPotential !== undefined;
-  const start = opts.scaling.start ?? meanCost(problem);
+  const start = opts.scaling.start ?? automaticScalingStart(epsilon, meanCost(problem));
   const stages = opts.scaling.enabled && !warm ? epsilonSchedule(epsilon, start, opts.scaling.factor) : [epsilon];
   const errors: number[] = [];
   let iterations = 0;
@@ -76,6 +103,13 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
   let refining = false;
   let bestSingle = Infinity;
   let stalled = 0;
+  const anderson = balanced && opts.acceleration === "anderson" ? new Anderson(opts.andersonDepth, a) : null;
+  /** Anderson's next iterate, and the plain step it replaced (restored when the extrapolation is undone). */
+  const fNext = new Float64Array(anderson === null ? 0 : n);
+  const fPlain = new Float64Array(anderson === null ? 0 : n);
+  let extrapolated = false;
+  const acceleration: SinkhornAccelerationInfo = { kind: balanced ? opts.acceleration : "none", extrapolations: 0, undone: 0 };
+  let wasSingle: boolean | undefined;
 
   for (let s = 0; s < stages.length && !converged; s++) {
     const eps = stages[s];
@@ -84,7 +118,10 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
     const kappaY = problem.targetRho === Infinity ? 1 : problem.targetRho / (problem.targetRho + eps);
     const tol = last ? opts.tolerance : Math.max(opts.tolerance, opts.scaling.stageTolerance);
     const cap = last ? opts.maxIterations : Math.min(opts.scaling.stageMaxIterations, opts.maxIterations - iterations);
-    const relax = new Relaxation(balanced ? opts.overRelaxation : 1);
+    const relax = new Relaxation(balanced && opts.acceleration === "overRelaxation" ? opts.overRelaxation : 1);
+    anderson?.reset();
+    extrapolated = false;
+    let stageBest = Infinity;
     if (s > 0) rescaleShifts(ws, stages[s - 1] / eps);
     for (let it = 0; it < cap && iterations < opts.maxIterations; it++) {
       iterations++;
@@ -92,7 +129,12 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
       // The last stage's iterations run in float32 only while the previous error is large (a warm start that is
       // already close begins in float64, so float32 rounding never spoils it).
       const previous = errors.length > 0 ? errors[errors.length - 1] : Infinity;
-      const single = mixed && !(last && (refining || (stages.length === 1 && errors.length === 0) || previous < SINGLE_PRECISION_UNTIL));
+      const single = mixed && !(last && (refining || (warm && errors.length === 0) || previous < SINGLE_PRECISION_UNTIL));
+      if (anderson !== null && wasSingle !== undefined && single !== wasSingle) {
+        anderson.reset();
+        extrapolated = false;
+      }
+      wasSingle = single;
       for (let i = 0; i < n; i++) hX[i] = logA[i] + (f[i] - halfSqX[i]) / eps;
       yield { kind: "lse", side: "target", invEps: 1 / eps, single };
       let dg = 0;
@@ -115,6 +157,16 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
         if (balanced) err += a[i] * Math.abs(Math.expm1((f[i] - unscaled) / eps));
       }
       if (!balanced) err = Math.max(df, dg) / eps;
+      if (anderson !== null && extrapolated && !(err < UNDO_FACTOR * stageBest)) {
+        const shown = Number.isNaN(err) ? Infinity : err;
+        errors.push(shown);
+        opts.onIteration?.({ iteration: iterations, epsilon: eps, error: shown });
+        f.set(fPlain);
+        anderson.reset();
+        extrapolated = false;
+        acceleration.undone++;
+        continue;
+      }
       if (!Number.isFinite(err)) throw new SbkitNumericalError("sinkhorn", `non-finite marginal error at iteration ${iterations} (ε = ${eps})`);
       errors.push(err);
       opts.onIteration?.({ iteration: iterations, epsilon: eps, error: err });
@@ -127,7 +179,15 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
         if (err < Math.max(tol, SINGLE_PRECISION_UNTIL) || stalled >= SINGLE_PRECISION_STALL) refining = true;
       }
       const done = err < tol && !(last && single);
-      if (!done || !balanced) f.set(fNew);
+      if (!done && anderson !== null) {
+        stageBest = Math.min(stageBest, err);
+        extrapolated = anderson.step(f, fNew, 1 / eps, fNext);
+        if (extrapolated) {
+          fPlain.set(fNew);
+          acceleration.extrapolations++;
+        }
+        f.set(fNext);
+      } else if (!done || !balanced) f.set(fNew);
       if (done) {
         converged = last;
         break;
@@ -140,5 +200,5 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
   for (let i = 0; i < n; i++) hX[i] = logA[i] + f[i] / epsilon;
   for (let j = 0; j < m; j++) hY[j] = logB[j] + g[j] / epsilon;
   const transportCost = yield { kind: "plan", invEps: 1 / epsilon };
-  return { converged, iterations, errors, epsilonStages: stages, transportCost };
+  return { converged, iterations, errors, epsilonStages: stages, transportCost, acceleration };
 }

@@ -1,0 +1,167 @@
+/**
+ * Anderson acceleration (Anderson 1965; type II as in Walker & Ni 2011, "Anderson acceleration for fixed-point
+ * iterations") of the balanced Sinkhorn iteration, seen as a fixed-point map on the source potential
+ *
+ *   F(f) = f̂(ĝ(f)),   ĝ = the target half-step from f,   f̂ = the source half-step from ĝ,
+ *
+ * with residual `r(f) = (F(f) − f)/ε` measured in the weighted norm `‖r‖² = Σ_i ā_i r_i²` (ā the normalized source
+ * weights; the L1 marginal error of the pair (f, ĝ(f)) is `Σ_i ā_i |e^{r_i} − 1|`, about `Σ ā_i |r_i|`). Keeping the
+ * last k + 1 pairs (F(f_l), r_l), the next iterate is
+ *
+ *   γ = argmin_γ ‖r_k − ΔR γ‖²  (ΔR the consecutive differences of the residuals),
+ *   f_{k+1} = F(f_k) − ΔF γ      (ΔF those of the F values),
+ *
+ * solved through the normal equations `ΔRᵀ W ΔR γ = ΔRᵀ W r_k`, with the columns scaled to unit norm and a Tikhonov
+ * term `1e-12` on the scaled diagonal. Forming `ΔRᵀ W ΔR` squares the condition number (a QR of ΔR would not), which
+ * costs a step or two on a linear map (test: dim + 3 steps instead of GMRES's dim + 1) but keeps each step
+ * O(depth · n): the Gram matrix is updated by one row per step. This is the "regularized nonlinear acceleration" of Sinkhorn mentioned by Thibault,
+ * Chizat, Dossal & Papadakis 2021 (§1); the caller safeguards it (a step whose error jumps is undone, see
+ * `sinkhornSteps`). Memory: 2 (depth + 1) vectors of length n. The order of the stored differences does not matter (the least-squares
+ * solution is the same for any ordering of the columns of ΔR and ΔF), so they live in a ring buffer.
+ */
+
+/** Tikhonov regularization of the column-scaled normal equations (unit diagonal). */
+const TIKHONOV = 1e-12;
+
+/** The history of one acceleration run (reset at every ε stage and precision switch). */
+export class Anderson {
+  private readonly depth: number;
+  private readonly weights: Float64Array;
+  /** The previous F(f) and weighted residual √ā ⊙ r. */
+  private readonly lastValue: Float64Array;
+  private readonly lastResidual: Float64Array;
+  /** Ring buffers of the differences ΔF and ΔR (slot l holds the l-th stored difference). */
+  private readonly dValues: Float64Array[];
+  private readonly dResiduals: Float64Array[];
+  /** Gram matrix `ΔR_pᵀ ΔR_q` of the stored differences, by slot (`[depth, depth]`). */
+  private readonly gram: Float64Array;
+  /** Number of stored differences (≤ depth); −1 before the first step after a reset. */
+  private stored = -1;
+  private next = 0;
+
+  /** `depth`: how many differences enter the least-squares problem; `weights`: the source weights (any scale). */
+  constructor(depth: number, weights: ArrayLike<number>) {
+    const n = weights.length;
+    this.depth = depth;
+    this.weights = new Float64Array(n);
+    let total = 0;
+    for (let i = 0; i < n; i++) total += weights[i];
+    for (let i = 0; i < n; i++) this.weights[i] = Math.sqrt(weights[i] / total);
+    this.lastValue = new Float64Array(n);
+    this.lastResidual = new Float64Array(n);
+    this.dValues = Array.from({ length: depth }, () => new Float64Array(n));
+    this.dResiduals = Array.from({ length: depth }, () => new Float64Array(n));
+    this.gram = new Float64Array(depth * depth);
+  }
+
+  /** Forgets the history (the next {@link step} is a plain Sinkhorn step). */
+  reset(): void {
+    this.stored = -1;
+    this.next = 0;
+  }
+
+  /**
+   * Records the iterate `f` and its image `fHat = F(f)` at `1/ε = invEps`, and writes the next iterate into `out`
+   * (which may alias neither input). Returns `true` when `out` is an extrapolation, `false` when it is the plain step
+   * `fHat` (first step after a reset, or a degenerate least-squares problem). Cost O(depth · n) per step: the
+   * Gram matrix is updated by one row, not recomputed.
+   */
+  step(f: Float64Array, fHat: Float64Array, invEps: number, out: Float64Array): boolean {
+    const n = f.length;
+    const { weights, lastValue, lastResidual } = this;
+    out.set(fHat);
+    if (this.stored < 0) {
+      for (let i = 0; i < n; i++) {
+        lastValue[i] = fHat[i];
+        lastResidual[i] = weights[i] * (fHat[i] - f[i]) * invEps;
+      }
+      this.stored = 0;
+      return false;
+    }
+    // New differences into the next slot; the residual r_k is kept in lastResidual afterwards.
+    const slot = this.next;
+    const dv = this.dValues[slot];
+    const dr = this.dResiduals[slot];
+    for (let i = 0; i < n; i++) {
+      const r = weights[i] * (fHat[i] - f[i]) * invEps;
+      dr[i] = r - lastResidual[i];
+      dv[i] = fHat[i] - lastValue[i];
+      lastResidual[i] = r;
+      lastValue[i] = fHat[i];
+    }
+    this.next = (slot + 1) % this.depth;
+    this.stored = Math.min(this.stored + 1, this.depth);
+    const k = this.stored;
+    const d = this.depth;
+    const rhs = new Float64Array(k);
+    for (let q = 0; q < k; q++) {
+      const other = this.dResiduals[q];
+      let s = 0;
+      for (let i = 0; i < n; i++) s += dr[i] * other[i];
+      this.gram[slot * d + q] = s;
+      this.gram[q * d + slot] = s;
+      let t = 0;
+      for (let i = 0; i < n; i++) t += other[i] * lastResidual[i];
+      rhs[q] = t;
+    }
+    // Normal equations with the columns scaled to unit norm (the differences shrink geometrically, so their norms
+    // span orders of magnitude), plus the Tikhonov term: (S G S + λ I) y = S b, γ = S y.
+    const scale = new Float64Array(k);
+    for (let p = 0; p < k; p++) {
+      const norm2 = this.gram[p * d + p];
+      if (!(norm2 > 0 && norm2 < Infinity)) return false;
+      scale[p] = 1 / Math.sqrt(norm2);
+    }
+    const a = new Float64Array(k * k);
+    for (let p = 0; p < k; p++) {
+      for (let q = 0; q < k; q++) a[p * k + q] = scale[p] * this.gram[p * d + q] * scale[q];
+      a[p * k + p] += TIKHONOV;
+      rhs[p] *= scale[p];
+    }
+    const gamma = choleskySolve(a, rhs, k);
+    if (gamma === null) return false;
+    for (let p = 0; p < k; p++) gamma[p] *= scale[p];
+    for (let p = 0; p < k; p++) {
+      const g = gamma[p];
+      const v = this.dValues[p];
+      for (let i = 0; i < n; i++) out[i] -= g * v[i];
+    }
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(out[i])) {
+        out.set(fHat);
+        return false;
+      }
+    }
+    return true;
+  }
+}
+
+/**
+ * Solves `A x = b` for a small symmetric positive-definite `A` (`[k, k]`, row-major) by Cholesky; `null` when a pivot
+ * is not positive. Written here rather than taken from `core/linalg` so that `sbkit/ot` keeps no npm dependency.
+ */
+function choleskySolve(a: Float64Array, b: Float64Array, k: number): Float64Array | null {
+  const l = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = a[i * k + j];
+      for (let p = 0; p < j; p++) s -= l[i * k + p] * l[j * k + p];
+      if (i === j) {
+        if (!(s > 0)) return null;
+        l[i * k + i] = Math.sqrt(s);
+      } else l[i * k + j] = s / l[j * k + j];
+    }
+  }
+  const y = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    let s = b[i];
+    for (let p = 0; p < i; p++) s -= l[i * k + p] * y[p];
+    y[i] = s / l[i * k + i];
+  }
+  for (let i = k - 1; i >= 0; i--) {
+    let s = y[i];
+    for (let p = i + 1; p < k; p++) s -= l[p * k + i] * y[p];
+    y[i] = s / l[i * k + i];
+  }
+  return y;
+}
