@@ -2,7 +2,10 @@
 // process.resourceUsage().maxRSS is this trial's peak memory, worker threads included.
 // usage: node bench/sbkitCase.mjs SOURCE.npy TARGET.npy EPSILON TOLERANCE [THREADS|-] [DENSE_MEMORY_MB]
 // (the benchmark passes only the first four: sbkit's defaults, i.e. what a user gets).
-import { otProblem, readNpy2D, sinkhornAsync } from "../dist/index.js";
+// SBKIT_ENTRY=ot imports the OT-only entry `sbkit/ot` (dist/ot/index.js) instead of the root entry: same solver,
+// ≈ 15 MB less module code in the process (see BENCHMARKS.md, memory at n = 20000).
+const entry = process.env.SBKIT_ENTRY === "ot" ? "../dist/ot/index.js" : "../dist/index.js";
+const { otProblem, readNpy2D, sinkhornAsync } = await import(entry);
 
 const [src, tgt, eps, tol, threads, denseMB] = process.argv.slice(2);
 const x = readNpy2D(src);

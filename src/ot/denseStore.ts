@@ -127,7 +127,11 @@ function wasmStore(n: number, m: number, d: number): DenseStore | null {
         return;
       }
       view(ysAt, m * d).set(ys);
-      rows((r0, r1) => x.gram(xsAt, ysAt, d, kernelAt, r0, r1, m));
+      rows((r0, r1) => {
+        const even = r1 - ((r1 - r0) & 1);
+        if (even > r0) x.gramPairs(xsAt, ysAt, d, kernelAt, r0, even, m);
+        if (even < r1) x.gram(xsAt, ysAt, d, kernelAt, even, r1, m);
+      });
       rows((r0, r1) => x.expand(kernelAt, m, alphaAt, betaAt, r0, r1, invEps));
     },
   };

@@ -9,7 +9,8 @@
  * `out_i = Σ_j K_ij w_j`; `colSums(k, m, w, out, r0, r1)` adds `Σ_i K_ij w_i` into `out_j` (four rows at a time);
  * `rescale`/`rescaleSquare(k, m, rowF, colF, r0, r1)` set `K_ij ← K_ij rowF_i colF_j` (squared), flushing results
  * below the kernel floor to 0 exactly as {@link rescaleKernelRows}; `gram(x, y, d, out, r0, r1, m)` writes the dot
- * products of rows `[r0, r1)` of x with all m rows of y into `out` (row-major, row length m);
+ * products of rows `[r0, r1)` of x with all m rows of y into `out` (row-major, row length m), `gramPairs` the same for
+ * an even number of rows in 2×2 register blocks;
  * `expand(k, m, alpha, beta, r0, r1, invEps)` turns them into `exp(alpha_i + beta_j + invEps · x_i·y_j)`.
  */
 import { KERNEL_FLOOR } from "./denseKernel.js";
@@ -129,6 +130,50 @@ function gram(): number[] {
   ]);
 }
 
+/**
+ * `gram` for pairs of rows: rows i, i + 1 of x against columns j, j + 1 of y share each load (2×2 register block, two
+ * coordinates per f64x2 step: 4 loads for 8 multiply–adds, against 2 for 2 pair by pair). `R1 − R0` must be even;
+ * an odd last column is done against both rows.
+ */
+function gramPairs(): number[] {
+  const [X, Y, D, OUT, R0, R1, M] = [0, 1, 2, 3, 4, 5, 6];
+  const [I, J, XA, XB, YC, YD, K, D2, OA, OB, M2] = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
+  const [A00, A01, A10, A11, VA, VB] = [18, 19, 20, 21, 22, 23];
+  const [S00, S01, S10, S11] = [24, 25, 26, 27];
+  const mulAdd = (acc: number, v: number, y: number) => [
+    ...get(acc), ...get(v), ...at(y, K), ...op.v128Load(), ...op.f64x2Mul, ...op.f64x2Add, ...set(acc),
+  ];
+  const hsum = (acc: number, out: number) => [...get(acc), ...op.f64x2ExtractLane(0), ...get(acc), ...op.f64x2ExtractLane(1), ...op.f64Add, ...set(out)];
+  const scalarTerm = (sum: number, xp: number, yp: number) => [
+    ...get(sum), ...at(xp, K), ...op.f64Load(), ...at(yp, K), ...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...set(sum),
+  ];
+  const loadRows = [...at(XA, K), ...op.v128Load(), ...set(VA), ...at(XB, K), ...op.v128Load(), ...set(VB)];
+  return funcBody([[11, I32], [6, V128], [4, F64]], [
+    get(D), c32(-2), op.i32And, set(D2), get(M), c32(-2), op.i32And, set(M2), get(R0), set(I),
+    whileBelow(I, R1, [
+      rowStart(X, I, D), set(XA), get(XA), get(D), c32(3), op.i32Shl, op.i32Add, set(XB),
+      rowStart(OUT, I, M), set(OA), get(OA), get(M), c32(3), op.i32Shl, op.i32Add, set(OB), c32(0), set(J),
+      whileBelow(J, M2, [
+        rowStart(Y, J, D), set(YC), get(YC), get(D), c32(3), op.i32Shl, op.i32Add, set(YD),
+        zero128, set(A00), zero128, set(A01), zero128, set(A10), zero128, set(A11), c32(0), set(K),
+        whileBelow(K, D2, [loadRows, mulAdd(A00, VA, YC), mulAdd(A01, VA, YD), mulAdd(A10, VB, YC), mulAdd(A11, VB, YD), bump(K, 2)]),
+        hsum(A00, S00), hsum(A01, S01), hsum(A10, S10), hsum(A11, S11),
+        whileBelow(K, D, [scalarTerm(S00, XA, YC), scalarTerm(S01, XA, YD), scalarTerm(S10, XB, YC), scalarTerm(S11, XB, YD), bump(K, 1)]),
+        at(OA, J), get(S00), op.f64Store(), at(OA, J), get(S01), op.f64Store(8),
+        at(OB, J), get(S10), op.f64Store(), at(OB, J), get(S11), op.f64Store(8), bump(J, 2),
+      ]),
+      // Odd m: the last column against both rows.
+      op.block, get(J), get(M), op.i32GeU, op.brIf(0),
+      rowStart(Y, J, D), set(YC), zero128, set(A00), zero128, set(A10), c32(0), set(K),
+      whileBelow(K, D2, [loadRows, mulAdd(A00, VA, YC), mulAdd(A10, VB, YC), bump(K, 2)]),
+      hsum(A00, S00), hsum(A10, S10),
+      whileBelow(K, D, [scalarTerm(S00, XA, YC), scalarTerm(S10, XB, YC), bump(K, 1)]),
+      at(OA, J), get(S00), op.f64Store(), at(OB, J), get(S10), op.f64Store(), op.end,
+      bump(I, 2),
+    ]),
+  ]);
+}
+
 const EXP = new VectorExp(KERNEL_FLOOR);
 
 /** `K_ij ← exp(alpha_i + beta_j + invEps · K_ij)` (the kernel holding `x_i·y_j`), flushed below the floor. */
@@ -188,6 +233,8 @@ export interface DenseWasmExports {
   rescaleSquare(k: number, m: number, rowF: number, colF: number, r0: number, r1: number): void;
   /** `out_{i·m + j} = x_i · y_j` for rows `[r0, r1)` of `x` `[·, d]` against all `m` rows of `y`. */
   gram(x: number, y: number, d: number, out: number, r0: number, r1: number, m: number): void;
+  /** {@link gram} for an even number of rows `r1 − r0`, two rows and two columns at a time. */
+  gramPairs(x: number, y: number, d: number, out: number, r0: number, r1: number, m: number): void;
   /** `K_ij ← exp(alpha_i + beta_j + invEps · K_ij)` for rows `[r0, r1)`, 0 below the kernel floor. */
   expand(k: number, m: number, alpha: number, beta: number, r0: number, r1: number, invEps: number): void;
   /** Fused dot products and exponentials for small d (see `buildSmall`). */
@@ -216,6 +263,7 @@ function denseModule(api: WasmApi | undefined): object | null {
     { name: "rescale", params: six, body: rescale(false) },
     { name: "rescaleSquare", params: six, body: rescale(true) },
     { name: "gram", params: [...six, I32], body: gram() },
+    { name: "gramPairs", params: [...six, I32], body: gramPairs() },
     { name: "expand", params: [...six, F64], body: expand() },
     { name: "buildSmall", params: [...six, I32, I32, I32, I32, F64], body: buildSmall() },
   ]);

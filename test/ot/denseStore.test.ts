@@ -13,7 +13,7 @@ function maxRelDiff(p: Float64Array, q: Float64Array): number {
 describe("dense kernel storage: WebAssembly SIMD loops equal the JavaScript loops", () => {
   // Odd sizes exercise every scalar tail (rows not a multiple of 4, columns not a multiple of 8, d not of 4).
   // d ≤ 4 goes through the fused `buildSmall`, larger d through `gram` + `expand`.
-  for (const [n, m, d] of [[133, 157, 2], [129, 131, 3], [130, 161, 7], [131, 128, 64]]) {
+  for (const [n, m, d] of [[133, 157, 2], [129, 131, 3], [130, 161, 7], [131, 128, 64], [131, 129, 9]]) {
     it(`n=${n}, m=${m}, d=${d}`, () => {
       const wasm = allocateDenseStore(n, m, d);
       const js = allocateDenseStore(n, m, d, "js");
