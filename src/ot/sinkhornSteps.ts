@@ -13,8 +13,9 @@
  * Precision (`opts.precision`): with `"mixed"` the sweeps are requested in float32 (`single`) in every stage before
  * the last, and in the last until the error falls below `max(tolerance, 1e-4)` or has not improved for 3 float32
  * iterations below an error of 1e-3 (the float32 rounding floor); from then on float64, and only a float64 iteration may end the solve.
- * A warm-started solve starts in float64 and uses float32 only while its error stays above 1e-4. The float32 sweeps are an inexact first phase of the same fixed-point
- * iteration; the float64 phase converges to the same fixed point as an all-float64 run (iterative refinement).
+ * A warm-started solve starts in float64 and uses float32 only while its error stays above 1e-4. The float32 sweeps
+ * are an inexact first phase of the same fixed-point iteration; the float64 phase converges to the same fixed point
+ * as an all-float64 run (iterative refinement).
  *
  * Acceleration (balanced problems; `opts.acceleration`). `"anderson"` (default): after each iteration the next f is
  * the Anderson extrapolation of the last few (f, f̂) pairs (`anderson.ts`) instead of f̂; the history restarts at every
