@@ -10,27 +10,10 @@
  * computation falls back to {@link buresWassersteinSquared} (matrix square roots).
  */
 import { checkAllFinite, toArray2D, type Array2D, type Array2DLike } from "../core/array2d.js";
+import { choleskyOrUndefined } from "../core/cholesky.js";
 import { check } from "../core/errors.js";
 import { buresWassersteinSquared } from "../gaussian/bures.js";
 import { symmetricEigenvalues } from "./symmetricEigenvalues.js";
-
-/** Lower Cholesky factor of `a` (`[d, d]`, row-major), or `undefined` when `a` is not numerically positive definite. */
-function choleskyOrUndefined(a: Float64Array, d: number): Float64Array | undefined {
-  const l = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * d + j];
-      for (let k = 0; k < j; k++) s -= l[i * d + k] * l[j * d + k];
-      if (i === j) {
-        if (!(s > 0)) return undefined;
-        l[i * d + i] = Math.sqrt(s);
-      } else {
-        l[i * d + j] = s / l[j * d + j];
-      }
-    }
-  }
-  return l;
-}
 
 /** `Lᵀ A L` for lower-triangular `L` and symmetric `A` (both `[d, d]`). */
 function congruence(a: Float64Array, l: Float64Array, d: number): Float64Array {

@@ -20,6 +20,8 @@
  * solution is the same for any ordering of the columns of ΔR and ΔF), so they live in a ring buffer.
  */
 
+import { choleskyOrUndefined, choleskySolveWith } from "../core/cholesky.js";
+
 /** Tikhonov regularization of the column-scaled normal equations (unit diagonal). */
 const TIKHONOV = 1e-12;
 
@@ -118,8 +120,9 @@ export class Anderson {
       a[p * k + p] += TIKHONOV;
       rhs[p] *= scale[p];
     }
-    const gamma = choleskySolve(a, rhs, k);
-    if (gamma === null) return false;
+    const factor = choleskyOrUndefined(a, k);
+    if (factor === undefined) return false;
+    const gamma = choleskySolveWith(factor, rhs, k);
     for (let p = 0; p < k; p++) gamma[p] *= scale[p];
     for (let p = 0; p < k; p++) {
       const g = gamma[p];
@@ -134,34 +137,4 @@ export class Anderson {
     }
     return true;
   }
-}
-
-/**
- * Solves `A x = b` for a small symmetric positive-definite `A` (`[k, k]`, row-major) by Cholesky; `null` when a pivot
- * is not positive. Written here rather than taken from `core/linalg` so that `sbkit/ot` keeps no npm dependency.
- */
-function choleskySolve(a: Float64Array, b: Float64Array, k: number): Float64Array | null {
-  const l = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * k + j];
-      for (let p = 0; p < j; p++) s -= l[i * k + p] * l[j * k + p];
-      if (i === j) {
-        if (!(s > 0)) return null;
-        l[i * k + i] = Math.sqrt(s);
-      } else l[i * k + j] = s / l[j * k + j];
-    }
-  }
-  const y = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    let s = b[i];
-    for (let p = 0; p < i; p++) s -= l[i * k + p] * y[p];
-    y[i] = s / l[i * k + i];
-  }
-  for (let i = k - 1; i >= 0; i--) {
-    let s = y[i];
-    for (let p = i + 1; p < k; p++) s -= l[p * k + i] * y[p];
-    y[i] = s / l[i * k + i];
-  }
-  return y;
 }
