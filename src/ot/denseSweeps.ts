@@ -1,6 +1,6 @@
 /**
  * The dense (tensorized) backend of point-cloud Sinkhorn: it answers the same {@link SweepRequest}s as the online
- * log-sum-exp sweeps, from a cached `[n, m]` stabilized kernel, so the iteration, ε-scaling, over-relaxation and
+ * log-sum-exp sweeps, from a cached `[n, m]` stabilized kernel, so the iteration, ε-scaling, acceleration and
  * stopping rule of `sinkhornSteps` are unchanged and both backends reach the same potentials up to rounding.
  * This is the "tensorized" mode of GeomLoss (Feydy et al. 2019, "Interpolating between optimal transport and MMD
  * using Sinkhorn divergences"); the stabilization is Schmitzer 2019, "Stabilized sparse scaling algorithms for
