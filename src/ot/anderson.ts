@@ -14,10 +14,12 @@
  * solved through the normal equations `ΔRᵀ W ΔR γ = ΔRᵀ W r_k`, with the columns scaled to unit norm and a Tikhonov
  * term `1e-12` on the scaled diagonal. Forming `ΔRᵀ W ΔR` squares the condition number (a QR of ΔR would not), which
  * costs a step or two on a linear map (test: dim + 3 steps instead of GMRES's dim + 1) but keeps each step
- * O(depth · n): the Gram matrix is updated by one row per step. This is the "regularized nonlinear acceleration" of Sinkhorn mentioned by Thibault,
- * Chizat, Dossal & Papadakis 2021 (§1); the caller safeguards it (a step whose error jumps is undone, see
- * `sinkhornSteps`). Memory: 2 (depth + 1) vectors of length n. The order of the stored differences does not matter (the least-squares
- * solution is the same for any ordering of the columns of ΔR and ΔF), so they live in a ring buffer.
+ * O(depth · n): the Gram matrix is updated by one row per step. The order of the stored differences does not matter
+ * (the least-squares solution is the same for any ordering of the columns of ΔR and ΔF), so they live in a ring
+ * buffer. Memory: 2 · depth + 3 vectors of length n.
+ *
+ * This is the "regularized nonlinear acceleration" of Sinkhorn mentioned by Thibault, Chizat, Dossal & Papadakis
+ * 2021 (§1); the caller safeguards it (a step whose error jumps is undone, see `sinkhornSteps`).
  */
 
 import { choleskyOrUndefined, choleskySolveWith } from "../core/cholesky.js";
