@@ -12,7 +12,10 @@
  *
  * Precision (`opts.precision`): with `"mixed"` the sweeps are requested in float32 (`single`) in every stage before
  * the last, and in the last until the error falls below `max(tolerance, 1e-4)` or has not improved for 3 float32
- * iterations below an error of 1e-3 (the float32 rounding floor); from then on float64, and only a float64 iteration may end the solve.
+ * iterations below an error of 1e-3 (the float32 rounding floor); from then on float64. A float32 iteration ends the
+ * solve only through a check in float64: when its (float32) error is below tolerance, the float64 plan pass computes
+ * the exact marginals of P(f, g), and the solve stops if their L1 error is below tolerance (saving the float64
+ * iteration; n = 20000, d = 64: one float64 iteration costs ≈ 3 float32 ones); otherwise float64 iterations follow.
  * A warm-started solve starts in float64 and uses float32 only while its error stays above 1e-4. The float32 sweeps
  * are an inexact first phase of the same fixed-point iteration; the float64 phase converges to the same fixed point
  * as an all-float64 run (iterative refinement).
@@ -178,6 +181,17 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
           stalled = 0;
         } else if (err < SINGLE_PRECISION_STALL_BELOW) stalled++; // above it, a rise is over-relaxation's transient
         if (err < Math.max(tol, SINGLE_PRECISION_UNTIL) || stalled >= SINGLE_PRECISION_STALL) refining = true;
+      }
+      if (last && single && balanced && err < tol) {
+        // The float32 estimate is below tolerance: the float64 plan pass gives the exact marginals of P(f, g); if
+        // they pass, it is the answer (no float64 iteration needed), else the float64 iterations follow.
+        for (let i = 0; i < n; i++) hX[i] = logA[i] + f[i] / epsilon;
+        for (let j = 0; j < m; j++) hY[j] = logB[j] + g[j] / epsilon;
+        const transportCost = yield { kind: "plan", invEps: 1 / epsilon };
+        let exact = 0;
+        for (let i = 0; i < n; i++) exact += Math.abs(outX[i] - a[i]);
+        for (let j = 0; j < m; j++) exact += Math.abs(outY[j] - b[j]);
+        if (exact < tol) return { converged: true, iterations, errors, epsilonStages: stages, transportCost, acceleration };
       }
       const done = err < tol && !(last && single);
       if (!done && anderson !== null) {

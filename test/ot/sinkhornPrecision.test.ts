@@ -27,6 +27,31 @@ describe("mixed-precision online sweeps", () => {
     expect(Math.abs(mixed.iterations - double.iterations)).toBeLessThanOrEqual(5);
   });
 
+  it("a float32 iteration below tolerance ends the solve when the float64 plan pass confirms its marginals", () => {
+    const p = problem(400, 350, 8, 0.05);
+    const mixed = sinkhorn(p, { tolerance: 1e-4, backend: "online" });
+    const double = sinkhorn(p, { tolerance: 1e-9, backend: "online", precision: "double" });
+    expect(mixed.converged).toBe(true);
+    // Every iteration ran in float32: the stop was certified by the plan pass, not by a float64 iteration.
+    expect(mixed.backend.singlePrecisionSweeps).toBe(2 * mixed.iterations);
+    // The marginals, recomputed independently from the dense plan of the returned potentials.
+    const plan = mixed.plan();
+    let err = 0;
+    for (let i = 0; i < 400; i++) {
+      let row = 0;
+      for (let j = 0; j < 350; j++) row += plan.data[i * 350 + j];
+      err += Math.abs(row - p.sourceWeights[i]);
+    }
+    for (let j = 0; j < 350; j++) {
+      let col = 0;
+      for (let i = 0; i < 400; i++) col += plan.data[i * 350 + j];
+      err += Math.abs(col - p.targetWeights[j]);
+    }
+    expect(err).toBeLessThan(1e-4);
+    expect(Math.abs(err - mixed.marginalError)).toBeLessThan(1e-12);
+    expect(Math.abs(mixed.cost - double.cost) / double.cost).toBeLessThan(1e-4);
+  });
+
   it("hands over to float64 when float32 rounding stalls the error (large exponents, tight tolerance)", () => {
     // Spread 30 and ε = 0.002 × mean cost: exponents |x·y|/ε in the thousands, float32 floor well above 1e-8.
     const x = normal2d(makeKey(5), 300, 2);
