@@ -87,6 +87,14 @@ function copyInitial(dst: Float64Array, src: ArrayLike<number> | undefined, name
   }
 }
 
+/** Requests the plan pass at ε for the current (f, g) (its inputs `hX`, `hY` built from them); yields its cost. */
+function* planPass(ws: Workspace, epsilon: number): Generator<SweepRequest, number, number> {
+  const { n, m, f, g, hX, hY, logA, logB } = ws;
+  for (let i = 0; i < n; i++) hX[i] = logA[i] + f[i] / epsilon;
+  for (let j = 0; j < m; j++) hY[j] = logB[j] + g[j] / epsilon;
+  return yield { kind: "plan", invEps: 1 / epsilon };
+}
+
 /** The Sinkhorn iteration as a generator of {@link SweepRequest}s; the driver sends back the request's result. */
 export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions, ws: Workspace): Generator<SweepRequest, SinkhornState, number> {
   const { n, m, f, g, hX, hY, halfSqX, halfSqY, logA, logB, outX, outY } = ws;
@@ -174,7 +182,8 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
       if (!Number.isFinite(err)) throw new SbkitNumericalError("sinkhorn", `non-finite marginal error at iteration ${iterations} (ε = ${eps})`);
       errors.push(err);
       opts.onIteration?.({ iteration: iterations, epsilon: eps, error: err });
-      // In the last stage a float32 iteration only hands over to float64; it never ends the solve.
+      // In the last stage a float32 iteration hands over to float64; it ends the solve only through the plan-pass
+      // check below.
       if (last && single) {
         if (err < 0.98 * bestSingle) {
           bestSingle = err;
@@ -185,9 +194,7 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
       if (last && single && balanced && err < tol) {
         // The float32 estimate is below tolerance: the float64 plan pass gives the exact marginals of P(f, g); if
         // they pass, it is the answer (no float64 iteration needed), else the float64 iterations follow.
-        for (let i = 0; i < n; i++) hX[i] = logA[i] + f[i] / epsilon;
-        for (let j = 0; j < m; j++) hY[j] = logB[j] + g[j] / epsilon;
-        const transportCost = yield { kind: "plan", invEps: 1 / epsilon };
+        const transportCost = yield* planPass(ws, epsilon);
         let exact = 0;
         for (let i = 0; i < n; i++) exact += Math.abs(outX[i] - a[i]);
         for (let j = 0; j < m; j++) exact += Math.abs(outY[j] - b[j]);
@@ -212,8 +219,6 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
     if (iterations >= opts.maxIterations) break;
   }
 
-  for (let i = 0; i < n; i++) hX[i] = logA[i] + f[i] / epsilon;
-  for (let j = 0; j < m; j++) hY[j] = logB[j] + g[j] / epsilon;
-  const transportCost = yield { kind: "plan", invEps: 1 / epsilon };
+  const transportCost = yield* planPass(ws, epsilon);
   return { converged, iterations, errors, epsilonStages: stages, transportCost, acceleration };
 }
