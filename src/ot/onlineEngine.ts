@@ -1,7 +1,8 @@
 /**
  * Host side of the online backend's WebAssembly SIMD sweeps (`onlineWasm.ts`): one instance per thread and
  * workspace, holding both point clouds by coordinate (in float64 and float32; queries are read from the same
- * float64 arrays, so there is no row-major copy), and the same contract as {@link lseRows} / {@link planRows}
+ * float64 arrays, so there is no row-major copy; a parallel solve shares one memory, see {@link shareOnlineEngine}),
+ * and the same contract as {@link lseRows} / {@link planRows}
  * (`lseKernel.ts`), which remain the fallback where WebAssembly SIMD is unavailable.
  *
  * Log-sum-exp rows: `L_i = s_i + log Σ_j exp(h_j + x_i·y_j/ε − s_i)` around the previous value `s_i` (on the first
@@ -11,7 +12,7 @@
  * The result equals the exact log-sum-exp to float64 rounding (Schmitzer 2019 §3.1's stabilization, per row).
  * Memory is O((n + m)·d) per thread.
  */
-import { instantiateOnlineWasm, type OnlineWasmExports } from "./onlineWasm.js";
+import { allocateOnlineMemory, instantiateOnlineWasm, type OnlineWasmExports, type WasmMemory } from "./onlineWasm.js";
 import { BLOCK_ROWS } from "./onlineWasmSingle.js";
 import type { Workspace } from "./workspace.js";
 
@@ -48,13 +49,93 @@ interface Side {
   readonly countPad: number;
 }
 
+/**
+ * Where an engine's arrays live in its memory: the read-only part every thread shares (both clouds by coordinate in
+ * float64 and float32, their half squared norms), then one slot of scratch arrays per thread.
+ */
+interface Layout {
+  /** `[xsKeys, ysKeys, xsKeys32, ysKeys32, keyNorms, queryNorms]`. */
+  readonly common: number[];
+  /** Offsets within a slot: `[h, h32, shift, out, qbuf, qbuf32, colSums, trans]`. */
+  readonly slot: number[];
+  readonly commonBytes: number;
+  readonly slotBytes: number;
+}
+
+function offsetsOf(sizes: number[]): { offsets: number[]; bytes: number } {
+  const offsets: number[] = [];
+  let at = 0;
+  for (const size of sizes.map(align)) {
+    offsets.push(at);
+    at += size;
+  }
+  return { offsets, bytes: at };
+}
+
+function layoutOf(n: number, m: number, d: number): Layout {
+  const dp = d + (d % 2);
+  const rows = Math.max(n, m);
+  const common = offsetsOf([8 * dp * pad8(n), 8 * dp * pad8(m), 4 * dp * pad8(n), 4 * dp * pad8(m), 8 * pad8(m), 8 * n]);
+  const slot = offsetsOf([8 * pad8(rows), 4 * pad8(rows), 8 * rows, 8 * rows, 8 * dp, 4 * BLOCK_ROWS * dp, 8 * pad8(m), 8 * n]);
+  return { common: common.offsets, slot: slot.offsets, commonBytes: common.bytes, slotBytes: slot.bytes };
+}
+
+/** Slack after the last array, so no SIMD read near the end can leave the memory. */
+const TAIL_BYTES = 64;
+
+/** Memory bytes of an engine with `slots` threads. */
+function memoryBytes(lay: Layout, slots: number): number {
+  return lay.commonBytes + slots * lay.slotBytes + TAIL_BYTES;
+}
+
+/** Writes the shared part of the layout (clouds by coordinate, float64 and float32; half squared norms). */
+function fillCommon(buffer: ArrayBuffer | SharedArrayBuffer, ws: Workspace, lay: Layout): void {
+  const { n, m, d } = ws;
+  const dp = d + (d % 2);
+  const [xsKeys, ysKeys, xsKeys32, ysKeys32, keyNorms, queryNorms] = lay.common;
+  new Float64Array(buffer, keyNorms, m).set(ws.halfSqY);
+  new Float64Array(buffer, queryNorms, n).set(ws.halfSqX);
+  for (const [points, count, at, at32] of [[ws.xs, n, xsKeys, xsKeys32], [ws.ys, m, ysKeys, ysKeys32]] as const) {
+    const countPad = pad8(count);
+    const keys = new Float64Array(buffer, at, dp * countPad);
+    const keys32 = new Float32Array(buffer, at32, dp * countPad);
+    for (let j = 0; j < count; j++) {
+      for (let k = 0; k < d; k++) {
+        keys[k * countPad + j] = points[j * d + k];
+        keys32[k * countPad + j] = points[j * d + k];
+      }
+    }
+  }
+}
+
+/** The online engine's memory shared by the threads of a parallel solve, and how many thread slots it has. */
+export interface SharedEngineMemory {
+  readonly memory: WasmMemory;
+  readonly slots: number;
+}
+
+/**
+ * `ws` with one shared WebAssembly memory for the engines of `slots` threads (slot 0 the calling thread; a worker
+ * sets `engineSlot` on its copy of the workspace): the clouds are written once, here, and each thread adds only its
+ * scratch slot — at n = m = 20000, d = 64 one copy of the clouds (31 MB) instead of one per thread. Returns `ws`
+ * itself where the engine would not run (small problems, no WebAssembly SIMD, no shared memory).
+ */
+export function shareOnlineEngine(ws: Workspace, slots: number): Workspace {
+  if (ws.n * ws.m < ONLINE_WASM_MIN_PAIRS) return ws;
+  const lay = layoutOf(ws.n, ws.m, ws.d);
+  const memory = allocateOnlineMemory(memoryBytes(lay, slots), true);
+  if (memory === null) return ws;
+  fillCommon(memory.buffer, ws, lay);
+  return { ...ws, engineMemory: { memory, slots } };
+}
+
 const engines = new WeakMap<Workspace, OnlineEngine | null>();
 
 /** The WebAssembly sweeps of one workspace on the calling thread. */
 export class OnlineEngine {
   private readonly ws: Workspace;
   private readonly x: OnlineWasmExports;
-  private readonly buffer: ArrayBuffer;
+  private readonly buffer: ArrayBuffer | SharedArrayBuffer;
   private readonly dp: number;
   private readonly source: Side;
   private readonly target: Side;
@@ -72,13 +153,14 @@ export class OnlineEngine {
   /** Per-row totals of a tiled sweep. */
   private readonly tileTotals: Float64Array;
 
-  private constructor(ws: Workspace, wasm: { buffer: ArrayBuffer; exports: OnlineWasmExports }, offsets: number[]) {
+  private constructor(ws: Workspace, buffer: ArrayBuffer | SharedArrayBuffer, exports: OnlineWasmExports, lay: Layout, slot: number) {
     const { n, m, d } = ws;
     this.ws = ws;
-    this.x = wasm.exports;
-    this.buffer = wasm.buffer;
+    this.x = exports;
+    this.buffer = buffer;
     this.dp = d + (d % 2);
-    const [xsKeys, ysKeys, xsKeys32, ysKeys32, h, h32, shift, out, qbuf, qbuf32, colSums, trans, keyNorms, queryNorms] = offsets;
+    const [xsKeys, ysKeys, xsKeys32, ysKeys32, keyNorms, queryNorms] = lay.common;
+    const [h, h32, shift, out, qbuf, qbuf32, colSums, trans] = lay.slot.map((at) => lay.commonBytes + slot * lay.slotBytes + at);
     this.source = { keys: xsKeys, keys32: xsKeys32, count: n, countPad: pad8(n) };
     this.target = { keys: ysKeys, keys32: ysKeys32, count: m, countPad: pad8(m) };
     this.h = h;
@@ -91,16 +173,14 @@ export class OnlineEngine {
     this.trans = trans;
     this.keyNorms = keyNorms;
     this.queryNorms = queryNorms;
-    this.view(keyNorms, m).set(ws.halfSqY);
-    this.view(queryNorms, n).set(ws.halfSqX);
     this.tileTotals = new Float64Array(Math.max(n, m));
-    this.fillSide(this.source, ws.xs);
-    this.fillSide(this.target, ws.ys);
   }
 
   /**
    * The engine of `ws` on this thread, created on first use; `null` for small problems (under
-   * {@link ONLINE_WASM_MIN_PAIRS} pairs) or where WebAssembly SIMD or its memory is unavailable.
+   * {@link ONLINE_WASM_MIN_PAIRS} pairs) or where WebAssembly SIMD or its memory is unavailable. A workspace from
+   * {@link shareOnlineEngine} uses its shared memory (slot `ws.engineSlot`, default 0); otherwise the engine
+   * allocates and fills a private one.
    */
   static of(ws: Workspace): OnlineEngine | null {
     const known = engines.get(ws);
@@ -111,37 +191,22 @@ export class OnlineEngine {
   }
 
   private static create(ws: Workspace): OnlineEngine | null {
-    const { n, m, d } = ws;
-    const dp = d + (d % 2);
-    const rows = Math.max(n, m);
-    const sizes = [
-      8 * dp * pad8(n), 8 * dp * pad8(m), 4 * dp * pad8(n), 4 * dp * pad8(m),
-      8 * pad8(rows), 4 * pad8(rows), 8 * rows, 8 * rows, 8 * dp, 4 * BLOCK_ROWS * dp, 8 * pad8(m), 8 * n, 8 * pad8(m), 8 * n,
-    ].map(align);
-    const offsets: number[] = [];
-    let at = 0;
-    for (const size of sizes) {
-      offsets.push(at);
-      at += size;
+    const lay = layoutOf(ws.n, ws.m, ws.d);
+    const shared = ws.engineMemory;
+    const slot = shared === undefined ? 0 : (ws.engineSlot ?? 0);
+    if (shared !== undefined && !(Number.isInteger(slot) && slot >= 0 && slot < shared.slots)) {
+      throw new RangeError(`OnlineEngine: engine slot ${slot} outside the shared memory's ${shared.slots} slots`);
     }
-    const wasm = instantiateOnlineWasm(at);
-    return wasm === null ? null : new OnlineEngine(ws, wasm, offsets);
+    const memory = shared?.memory ?? allocateOnlineMemory(memoryBytes(lay, 1));
+    if (memory === null) return null;
+    const exports = instantiateOnlineWasm(memory);
+    if (exports === null) return null;
+    if (shared === undefined) fillCommon(memory.buffer, ws, lay);
+    return new OnlineEngine(ws, memory.buffer, exports, lay, slot);
   }
 
   private view(at: number, length: number): Float64Array {
     return new Float64Array(this.buffer, at, length);
-  }
-
-  private fillSide(side: Side, points: Float64Array): void {
-    const d = this.ws.d;
-    const keys = this.view(side.keys, this.dp * side.countPad);
-    const keys32 = new Float32Array(this.buffer, side.keys32, this.dp * side.countPad);
-    for (let j = 0; j < side.count; j++) {
-      for (let k = 0; k < d; k++) {
-        keys[k * side.countPad + j] = points[j * d + k];
-        keys32[k * side.countPad + j] = points[j * d + k];
-      }
-    }
   }
 
   /** Copies `h` `[keys.count]` into the key weights (float64, and float32 when `single`), padding with `−∞`. */

@@ -182,51 +182,73 @@ export interface OnlineWasmExports {
   sumsDf4(keys: number, stride: number, h: number, nk: number, q: number, shift: number, out: number, r0: number, r1: number, qbuf: number, d: number, qs: number, invEps: number): void;
 }
 
+/** A WebAssembly memory (the part of the JS API used here). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+}
+
 /** The part of the WebAssembly JS API used here. */
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
-  Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 
-let compiled: object | null | undefined;
+/** The compiled module, for a private memory (`[0]`) and for a shared one (`[1]`); `null` where SIMD is unavailable. */
+const compiled: [object | null | undefined, object | null | undefined] = [undefined, undefined];
 
-function onlineModule(api: WasmApi | undefined): object | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  if (api === undefined) return compiled;
-  const i32 = (count: number) => new Array(count).fill(I32);
-  const bytes = moduleBytes([
-    { name: "sums2", params: [...i32(10), F64], body: rows2("sums") },
-    { name: "maxes2", params: [...i32(10), F64], body: rows2("maxes") },
-    { name: "sumsD", params: [...i32(13), F64], body: rowsD("sums") },
-    { name: "maxesD", params: [...i32(13), F64], body: rowsD("maxes") },
-    { name: "plan", params: [...i32(17), F64], body: plan() },
-    { name: "sums2f", params: [...i32(10), F64], body: sums2Single() },
-    { name: "sumsDf", params: [...i32(13), F64], body: sumsDSingle() },
-    { name: "sumsDf4", params: [...i32(12), F64], body: sumsDSingleBlock() },
-  ]);
-  if (api.validate(bytes)) compiled = new api.Module(bytes);
-  return compiled;
+function onlineModule(api: WasmApi | undefined, shared: boolean): object | null {
+  const known = compiled[shared ? 1 : 0];
+  if (known !== undefined) return known;
+  let mod: object | null = null;
+  if (api !== undefined) {
+    const i32 = (count: number) => new Array(count).fill(I32);
+    const bytes = moduleBytes([
+      { name: "sums2", params: [...i32(10), F64], body: rows2("sums") },
+      { name: "maxes2", params: [...i32(10), F64], body: rows2("maxes") },
+      { name: "sumsD", params: [...i32(13), F64], body: rowsD("sums") },
+      { name: "maxesD", params: [...i32(13), F64], body: rowsD("maxes") },
+      { name: "plan", params: [...i32(17), F64], body: plan() },
+      { name: "sums2f", params: [...i32(10), F64], body: sums2Single() },
+      { name: "sumsDf", params: [...i32(13), F64], body: sumsDSingle() },
+      { name: "sumsDf4", params: [...i32(12), F64], body: sumsDSingleBlock() },
+    ], shared);
+    if (api.validate(bytes)) mod = new api.Module(bytes);
+  }
+  compiled[shared ? 1 : 0] = mod;
+  return mod;
+}
+
+function wasmApi(): WasmApi | undefined {
+  return (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 }
 
 /**
- * Instantiates the loops over a fresh memory of at least `bytes` bytes, or returns `null` when WebAssembly SIMD is
- * unavailable or the memory cannot be had (a wasm memory is limited to 4 GiB).
+ * A memory of at least `bytes` bytes — private, or with `shared` a fixed-size shared one (`SharedArrayBuffer`-backed,
+ * so that `worker_threads` instantiate the loops over the same memory; see {@link instantiateOnlineWasm}) — or `null`
+ * when WebAssembly SIMD is unavailable or the memory cannot be had (a wasm memory is limited to 4 GiB; browsers
+ * without cross-origin isolation refuse shared memories).
  */
-export function instantiateOnlineWasm(bytes: number): { buffer: ArrayBuffer; exports: OnlineWasmExports } | null {
-  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-  const mod = onlineModule(api);
+export function allocateOnlineMemory(bytes: number, shared = false): WasmMemory | null {
+  const api = wasmApi();
   const pages = Math.ceil(Math.max(1, bytes) / 65536);
-  if (api === undefined || mod === null || pages > 65536) return null;
-  let memory: { readonly buffer: ArrayBuffer };
+  if (api === undefined || onlineModule(api, shared) === null || pages > 65536) return null;
   try {
-    memory = new api.Memory({ initial: pages });
+    return new api.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
   } catch (error) {
-    if (error instanceof RangeError) return null;
+    if (error instanceof RangeError || error instanceof TypeError) return null;
     throw error;
   }
-  const instance = new api.Instance(mod, { env: { memory } });
-  return { buffer: memory.buffer, exports: instance.exports as OnlineWasmExports };
+}
+
+/**
+ * Instantiates the loops over `memory` (from {@link allocateOnlineMemory}, possibly received from another thread),
+ * or returns `null` when WebAssembly SIMD is unavailable.
+ */
+export function instantiateOnlineWasm(memory: WasmMemory): OnlineWasmExports | null {
+  const api = wasmApi();
+  const mod = onlineModule(api, typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer);
+  if (api === undefined || mod === null) return null;
+  return new api.Instance(mod, { env: { memory } }).exports as OnlineWasmExports;
 }

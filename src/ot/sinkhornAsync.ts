@@ -14,6 +14,7 @@ import { sweepBlock } from "./sweep.js";
 import { defaultThreads, SweepTeam } from "./sweepPool.js";
 import { chooseBackend, OnlineSweepCount } from "./sweepRunner.js";
 import { makeWorkspace } from "./workspace.js";
+import { shareOnlineEngine } from "./onlineEngine.js";
 
 /** Pairs below which the parallel driver runs on the calling thread. */
 export const PARALLEL_MIN_PAIRS = 250_000;
@@ -30,7 +31,8 @@ export async function sinkhornAsync(problem: OtProblem, options: SinkhornOptions
   const backend = chooseBackend(problem, opts, "sinkhornAsync");
   if (threads === 0 || backend === "dense" || problem.source.rows * problem.target.rows < PARALLEL_MIN_PAIRS) return sinkhorn(problem, options);
   const started = performance.now();
-  const ws = makeWorkspace(problem, true);
+  // One WebAssembly memory holds the clouds for the engines of all threads (slot 0 here, p + 1 for worker p).
+  const ws = shareOnlineEngine(makeWorkspace(problem, true), threads + 1);
   const team = await SweepTeam.create(ws, threads);
   const steps = sinkhornSteps(problem, opts, ws);
   const count = new OnlineSweepCount();

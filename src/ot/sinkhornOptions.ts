@@ -52,7 +52,7 @@ export interface SinkhornOptions {
   /**
    * ε-scaling (annealing, Kosowsky & Yuille 1994; Schmitzer 2019): solve for a decreasing sequence
    * `ε / factor^K, …, ε / factor, ε` (K the fewest steps from `start` down) with warm-started potentials. Default on
-   * with `factor = 0.5` and `start = 16 ε` when ε is below 1/64 of the mean cost, otherwise a single stage (see
+   * with `factor = 0.5` and `start = min(16 ε, mean cost / 64)` when ε is below 1/64 of the mean cost, otherwise a single stage (see
    * `automaticScalingStart`; an explicit `start` always applies); stages before the last stop at `stageTolerance`
    * (default `0.1`) or `stageMaxIterations` (default 200). `false` solves at ε directly.
    */

@@ -81,10 +81,13 @@ export class SweepTeam {
     this.ws = ws;
   }
 
-  /** Attaches `ws` (which must be SharedArrayBuffer-backed) to `count` workers. */
+  /**
+   * Attaches `ws` (which must be SharedArrayBuffer-backed) to `count` workers; worker p uses slot p + 1 of a shared
+   * engine memory (`shareOnlineEngine`), the calling thread slot 0.
+   */
   static async create(ws: Workspace, count: number): Promise<SweepTeam> {
     const team = workers(count);
-    await Promise.all(team.map(async (w) => check(await w.send({ type: "attach", ws }))));
+    await Promise.all(team.map(async (w, p) => check(await w.send({ type: "attach", ws, slot: p + 1 }))));
     return new SweepTeam(team, ws);
   }
 

@@ -9,7 +9,7 @@ import type { Workspace } from "./workspace.js";
 
 /** Messages from the pool to a worker. */
 export type WorkerMessage =
-  | { type: "attach"; ws: Workspace }
+  | { type: "attach"; ws: Workspace; slot: number }
   | { type: "run"; req: SweepRequest; r0: number; r1: number };
 
 let ws: Workspace | undefined;
@@ -24,7 +24,7 @@ function run(req: SweepRequest, r0: number, r1: number): { value: number; colSum
 parentPort?.on("message", (msg: WorkerMessage) => {
   try {
     if (msg.type === "attach") {
-      ws = msg.ws;
+      ws = { ...msg.ws, engineSlot: msg.slot };
       parentPort?.postMessage({ ok: true, value: 0 });
     } else {
       const out = run(msg.req, msg.r0, msg.r1);

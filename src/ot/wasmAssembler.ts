@@ -146,16 +146,19 @@ export function funcBody(locals: [count: number, type: number][], code: number[]
 }
 
 /**
- * A module importing one (unshared) memory `env.memory` of at least one 64 KiB page and exporting functions with
- * the given parameter types (`I32`, `F64`) and no result.
+ * A module importing one memory `env.memory` of at least one 64 KiB page (with `sharedMemory`, a shared memory of at
+ * most 65536 pages, which threads can import together) and exporting functions with the given parameter types
+ * (`I32`, `F64`) and no result.
  */
-export function moduleBytes(exports: { name: string; params: number[]; body: number[] }[]): Uint8Array {
+export function moduleBytes(exports: { name: string; params: number[]; body: number[] }[], sharedMemory = false): Uint8Array {
   const signatures = [...new Set(exports.map((e) => e.params.join(",")))];
   const types = signatures.map((sig) => [0x60, ...vec(sig === "" ? [] : sig.split(",").map((t) => [Number(t)])), 0]);
+  // Memory limits (§5.3.8): 0x00 min; a shared memory (threads proposal) 0x03 min max, here 1 to 65536 pages (4 GiB).
+  const limits = sharedMemory ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(types)),
-    ...section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, ...uleb(1)]])),
+    ...section(2, vec([[...name("env"), ...name("memory"), 0x02, ...limits]])),
     ...section(3, vec(exports.map((e) => uleb(signatures.indexOf(e.params.join(",")))))),
     ...section(7, vec(exports.map((e, k) => [...name(e.name), 0x00, ...uleb(k)]))),
     ...section(10, vec(exports.map((e) => e.body))),

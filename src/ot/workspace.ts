@@ -3,6 +3,7 @@
  * translation invariant) to limit cancellation in `½‖x‖² + ½‖y‖² − x·y`. Buffers can live in
  * `SharedArrayBuffer`s so `worker_threads` read and write them without copies.
  */
+import type { SharedEngineMemory } from "./onlineEngine.js";
 import type { OtProblem } from "./problem.js";
 
 /** Buffers shared by the Sinkhorn driver and the sweep kernels. */
@@ -36,6 +37,10 @@ export interface Workspace {
   readonly outX: Float64Array;
   /** Log-sums of target rows (output of a target sweep); column sums of plan passes. */
   readonly outY: Float64Array;
+  /** The online engine's memory, shared by the threads of a parallel solve (`shareOnlineEngine`); absent otherwise. */
+  readonly engineMemory?: SharedEngineMemory;
+  /** This thread's slot in {@link engineMemory} (0, the default, is the calling thread's). */
+  readonly engineSlot?: number;
 }
 
 function alloc(length: number, shared: boolean): Float64Array {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeKey, normal2d } from "../../src/core/rng.js";
-import { OnlineEngine, TILE_BYTES } from "../../src/ot/onlineEngine.js";
+import { OnlineEngine, shareOnlineEngine, TILE_BYTES } from "../../src/ot/onlineEngine.js";
 import { otProblem } from "../../src/ot/problem.js";
 import { makeWorkspace, type Workspace } from "../../src/ot/workspace.js";
 
@@ -52,6 +52,35 @@ describe("WebAssembly online sweeps", () => {
       }
     });
   }
+
+  it("a shared memory serves several threads' engines: clouds written once, each slot its own scratch", () => {
+    const [n, m, d] = [203, 157, 17];
+    const ws = shareOnlineEngine(workspace(n, m, d, 61), 2);
+    expect(ws.engineMemory?.slots).toBe(2);
+    expect(ws.engineMemory?.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const first = OnlineEngine.of(ws);
+    const second = OnlineEngine.of({ ...ws, engineSlot: 1 });
+    expect(first !== null && second !== null && first !== second).toBe(true);
+    const invEps = 1 / 0.3;
+    // Both engines read the clouds that shareOnlineEngine wrote once (neither fills them); interleaved calls give
+    // the definition's values. (Overlapping slots are caught only by truly concurrent threads: the parallel-driver
+    // test in sinkhornPrecision.test.ts fails when every thread gets slot 0's scratch.)
+    first?.lse("source", invEps, 0, 100);
+    second?.lse("target", invEps, 0, m);
+    first?.lse("source", invEps, 100, n);
+    for (let i = 0; i < n; i += 5) {
+      const want = reference(ws.xs, ws.ys, ws.hY, d, invEps, i);
+      expect(Math.abs(ws.outX[i] - want)).toBeLessThan(1e-12 * Math.max(1, Math.abs(want)));
+    }
+    for (let j = 0; j < m; j += 5) {
+      const want = reference(ws.ys, ws.xs, ws.hX, d, invEps, j);
+      expect(Math.abs(ws.outY[j] - want)).toBeLessThan(1e-12 * Math.max(1, Math.abs(want)));
+    }
+    expect(() => OnlineEngine.of({ ...ws, engineSlot: 2 })).toThrow(/slot 2 outside/);
+    // Below the engine's size threshold there is nothing to share.
+    const small = workspace(20, 30, 2, 71);
+    expect(shareOnlineEngine(small, 2)).toBe(small);
+  });
 
   it("sweeps over more keys than one cache tile sum (and max) tile by tile to the same values", () => {
     // d = 17 (dp = 18): float64 tiles of 3640 keys, float32 tiles of 7280, so 8000 keys take 3 and 2 tiles

@@ -75,8 +75,10 @@ describe("Sinkhorn with Anderson acceleration (the default)", () => {
 
   it("reaches the plain Sinkhorn fixed point in far fewer iterations than over-relaxation", () => {
     const plain = sinkhorn(problem, { acceleration: "none", tolerance: 1e-11, maxIterations: 100_000 });
-    const relaxed = sinkhorn(problem, { acceleration: "overRelaxation", tolerance: 1e-6 });
-    const anderson = sinkhorn(problem, { tolerance: 1e-6 });
+    // The same schedule for both (from 16ε): over-relaxation gains more than Anderson from a shorter one.
+    const schedule = { epsilonScaling: { start: 16 * problem.epsilon } };
+    const relaxed = sinkhorn(problem, { acceleration: "overRelaxation", tolerance: 1e-6, ...schedule });
+    const anderson = sinkhorn(problem, { tolerance: 1e-6, ...schedule });
     expect(plain.converged && relaxed.converged && anderson.converged).toBe(true);
     expect(anderson.acceleration.kind).toBe("anderson");
     expect(anderson.acceleration.extrapolations).toBeGreaterThan(0.5 * anderson.iterations);
@@ -130,20 +132,26 @@ describe("Sinkhorn with Anderson acceleration (the default)", () => {
 });
 
 describe("automatic ε-scaling schedule", () => {
-  it("scales from 16ε below 1/64 of the mean cost and not above", () => {
-    expect(automaticScalingStart(0.01, 1)).toBeCloseTo(0.16, 15);
+  it("scales from min(16ε, mean / 64) below 1/64 of the mean cost and not above", () => {
+    expect(automaticScalingStart(0.001, 1)).toBeCloseTo(0.015625, 15);
+    expect(automaticScalingStart(0.0005, 1)).toBeCloseTo(0.008, 15);
+    expect(automaticScalingStart(0.01, 1)).toBeCloseTo(0.015625, 15);
     expect(automaticScalingStart(0.02, 1)).toBe(0.02);
     const x = normal2d(makeKey(31), 200, 2);
     const y = normal2d(makeKey(32), 200, 2);
     const mean = meanCost(otProblem(x, y, { epsilon: 1 }));
-    const small = sinkhorn(otProblem(x, y, { epsilon: mean / 200 }), { tolerance: 1e-6 });
-    expect(small.epsilonStages[0]).toBeGreaterThanOrEqual(16 * (mean / 200) * (1 - 1e-12));
-    expect(small.epsilonStages[0]).toBeLessThan(32 * (mean / 200));
+    const small = sinkhorn(otProblem(x, y, { epsilon: mean / 1100 }), { tolerance: 1e-5 });
+    expect(small.epsilonStages[0]).toBeGreaterThanOrEqual(16 * (mean / 1100) * (1 - 1e-12));
+    expect(small.epsilonStages[0]).toBeLessThan(32 * (mean / 1100));
     expect(small.epsilonStages.length).toBe(5);
+    const middle = sinkhorn(otProblem(x, y, { epsilon: mean / 100 }), { tolerance: 1e-6 });
+    expect(middle.epsilonStages.length).toBe(2); // mean / 64 ≤ 2ε: stages 2ε, ε
+    expect(middle.epsilonStages[0]).toBeCloseTo(mean / 50, 12);
     const large = sinkhorn(otProblem(x, y, { epsilon: mean / 20 }), { tolerance: 1e-6 });
     expect(large.epsilonStages).toEqual([mean / 20]);
     const explicit = sinkhorn(otProblem(x, y, { epsilon: mean / 20 }), { tolerance: 1e-6, epsilonScaling: { start: mean } });
     expect(explicit.epsilonStages.length).toBe(6); // ε · 2^k up to 32 ε ≥ mean = 20 ε
-    for (const r of [small, large, explicit]) expect(r.converged && r.marginalError < 1e-6).toBe(true);
+    for (const r of [middle, large, explicit]) expect(r.converged && r.marginalError < 1e-6).toBe(true);
+    expect(small.converged && small.marginalError < 1e-5).toBe(true);
   });
 });
