@@ -4,7 +4,7 @@
  * least {@link WASM_MIN_ENTRIES} entries), else by ordinary typed arrays with the loops of `denseKernel.ts`.
  * Both give the same results up to summation order.
  */
-import { buildKernelRows, kernelTimesVector, kernelTransposeTimesVector, rescaleKernelRows } from "./denseKernel.js";
+import { buildKernelRows, kernelPlanRows, kernelTimesVector, kernelTransposeTimesVector, rescaleKernelRows } from "./denseKernel.js";
 import { instantiateDenseWasm } from "./denseWasm.js";
 
 /** Smaller kernels use the JavaScript loops (a wasm memory per solve is not worth it). */
@@ -48,6 +48,17 @@ export interface DenseStore {
    * (see {@link buildKernelRows}); the wasm store computes dot products and exponentials with SIMD.
    */
   build(xs: Float64Array, ys: Float64Array, alpha: Float64Array, beta: Float64Array, invEps: number): void;
+  /**
+   * Plan pass of `P_ij = rowScale_i K_ij colScale_j` with the cost read back from the kernel,
+   * `c_ij = fTilde_i + gTilde_j − ε log K_ij` (see {@link kernelPlanRows}): sets `rowSums` `[n]` and `colSums` `[m]`,
+   * returns `Σ P_ij c_ij`. May overwrite the work vectors.
+   */
+  plan(rowScale: Float64Array, colScale: Float64Array, fTilde: Float64Array, gTilde: Float64Array, epsilon: number, rowSums: Float64Array, colSums: Float64Array): number;
+}
+
+/** Columns of y per cache tile of the wasm Gram build: about 32 KiB of coordinates, an even count. */
+export function gramTile(d: number): number {
+  return Math.max(2, Math.floor(32768 / (16 * d)) * 2);
 }
 
 /**
@@ -78,11 +89,16 @@ function jsStore(n: number, m: number, d: number): DenseStore {
     },
     rescale: (square) => rescaleKernelRows(kernel, m, rowVec, colVec, square, 0, n),
     build: (xs, ys, alpha, beta, invEps) => buildKernelRows(kernel, xs, ys, d, m, alpha, beta, invEps, 0, n),
+    plan: (rowScale, colScale, fTilde, gTilde, epsilon, rowSums, colSums) => {
+      colSums.fill(0);
+      return kernelPlanRows(kernel, m, rowScale, colScale, fTilde, gTilde, epsilon, rowSums, colSums, 0, n);
+    },
   };
 }
 
 function wasmStore(n: number, m: number, d: number): DenseStore | null {
-  // Layout (bytes): kernel | rowVec | colVec | rowOut | colOut | xs | ys, all 8-byte aligned.
+  // Layout (bytes): kernel | rowVec | colVec | rowOut | colOut | xs | ys | fTilde | gTilde | trans, all 8-byte
+  // aligned. Loops that read a pair past the end of a row or vector (odd lengths) stay inside: no read array is last.
   const kernelAt = 0;
   const rowVecAt = kernelAt + 8 * n * m;
   const colVecAt = rowVecAt + 8 * n;
@@ -92,7 +108,10 @@ function wasmStore(n: number, m: number, d: number): DenseStore | null {
   const ysAt = xsAt + 8 * n * d;
   // ys holds y row-major for `gram`, or coordinate-major with rows of `stride` bytes for `buildSmall`.
   const stride = 16 * Math.ceil((m + 1) / 2);
-  const wasm = instantiateDenseWasm(ysAt + Math.max(8 * m * d, stride * d));
+  const fTildeAt = ysAt + Math.max(8 * m * d, stride * d);
+  const gTildeAt = fTildeAt + 8 * n;
+  const transAt = gTildeAt + 8 * m;
+  const wasm = instantiateDenseWasm(transAt + 8 * n);
   if (wasm === null) return null;
   const { buffer, exports: x } = wasm;
   const view = (at: number, length: number) => new Float64Array(buffer, at, length);
@@ -127,12 +146,27 @@ function wasmStore(n: number, m: number, d: number): DenseStore | null {
         return;
       }
       view(ysAt, m * d).set(ys);
+      const tile = gramTile(d);
       rows((r0, r1) => {
         const even = r1 - ((r1 - r0) & 1);
-        if (even > r0) x.gramPairs(xsAt, ysAt, d, kernelAt, r0, even, m);
+        if (even > r0) x.gramPairs(xsAt, ysAt, d, kernelAt, r0, even, m, tile);
         if (even < r1) x.gram(xsAt, ysAt, d, kernelAt, even, r1, m);
       });
       rows((r0, r1) => x.expand(kernelAt, m, alphaAt, betaAt, r0, r1, invEps));
+    },
+    plan: (rowScale, colScale, fTilde, gTilde, epsilon, rowSums, colSums) => {
+      view(rowVecAt, n).set(rowScale);
+      view(colVecAt, m).set(colScale);
+      view(fTildeAt, n).set(fTilde);
+      view(gTildeAt, m).set(gTilde);
+      colOut.fill(0);
+      rows((r0, r1) => x.planLog(kernelAt, m, rowVecAt, colVecAt, fTildeAt, gTildeAt, rowOutAt, colOutAt, transAt, r0, r1, epsilon));
+      rowSums.set(view(rowOutAt, n));
+      colSums.set(colOut);
+      const trans = view(transAt, n);
+      let transport = 0;
+      for (let i = 0; i < n; i++) transport += trans[i];
+      return transport;
     },
   };
 }

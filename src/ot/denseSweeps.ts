@@ -24,7 +24,7 @@
  */
 import { lseRows } from "./lseKernel.js";
 import type { OtProblem } from "./problem.js";
-import { KERNEL_FLOOR, kernelPlanRows } from "./denseKernel.js";
+import { KERNEL_FLOOR } from "./denseKernel.js";
 import type { DenseStore } from "./denseStore.js";
 import type { SinkhornBackendInfo } from "./sinkhornResult.js";
 import type { SweepRequest } from "./sinkhornSteps.js";
@@ -234,12 +234,11 @@ export class DenseSweeps {
    * Falls back to the online pass if the kernel's error bound is not small against the plan's mass.
    */
   private plan(invEps: number): number {
-    const { n, m, d, outX, outY } = this.ws;
+    const { n, d, outX, outY } = this.ws;
     if (invEps !== this.invEpsK || !this.tryUpdate(invEps, false)) this.build(invEps);
-    outY.fill(0);
     const transport = d <= EXPANDED_MAX_DIM
       ? this.planByProducts()
-      : kernelPlanRows(this.store.kernel, m, this.a, this.b, this.fTilde, this.gTilde, 1 / invEps, outX, outY, 0, n);
+      : this.store.plan(this.a, this.b, this.fTilde, this.gTilde, 1 / invEps, outX, outY);
     let mass = 0;
     for (let i = 0; i < n; i++) mass += outX[i];
     if (Number.isFinite(transport) && Math.exp(this.lost) < ACCEPT * mass) return transport;

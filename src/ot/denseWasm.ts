@@ -15,7 +15,9 @@
  */
 import { KERNEL_FLOOR } from "./denseKernel.js";
 import { F64, funcBody, I32, moduleBytes, op, V128 } from "./wasmAssembler.js";
-import { VectorExp } from "./wasmExp.js";
+import { VEXP_CONSTANTS, VectorExp } from "./wasmExp.js";
+import { VectorLog, VLOG_CONSTANTS } from "./wasmLog.js";
+import { laneSum, locals } from "./wasmLoops.js";
 
 const { localGet: get, localSet: set, i32Const: c32 } = op;
 
@@ -131,50 +133,112 @@ function gram(): number[] {
 }
 
 /**
- * `gram` for pairs of rows: rows i, i + 1 of x against columns j, j + 1 of y share each load (2×2 register block, two
- * coordinates per f64x2 step: 4 loads for 8 multiply–adds, against 2 for 2 pair by pair). `R1 − R0` must be even;
- * an odd last column is done against both rows.
+ * `gram` for pairs of rows, cache-blocked: for each tile of `tile` columns of y (about 32 KiB, so it stays in L1
+ * while every row pair of the call passes over it), rows i, i + 1 of x against columns j, j + 1 share each load
+ * (2×2 register block). Coordinates go four per step into two sets of accumulators, so eight independent add
+ * chains keep the adder busy (one set would wait on the add latency). `R1 − R0` must be even; an odd last column is
+ * done against both rows.
  */
 function gramPairs(): number[] {
-  const [X, Y, D, OUT, R0, R1, M] = [0, 1, 2, 3, 4, 5, 6];
-  const [I, J, XA, XB, YC, YD, K, D2, OA, OB, M2] = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
-  const [A00, A01, A10, A11, VA, VB] = [18, 19, 20, 21, 22, 23];
-  const [S00, S01, S10, S11] = [24, 25, 26, 27];
-  const mulAdd = (acc: number, v: number, y: number) => [
-    ...get(acc), ...get(v), ...at(y, K), ...op.v128Load(), ...op.f64x2Mul, ...op.f64x2Add, ...set(acc),
+  const [X, Y, D, OUT, R0, R1, M, TILE] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const L = locals(8);
+  const [I, J, JT, JEND, M2, XA, XB, YC, YD, P, DB, DB4, DB2, OA, OB] = L.take(I32, 15);
+  const [A00, A01, A10, A11, B00, B01, B10, B11, VA, VB, VC, VD] = L.take(V128, 12);
+  const [S00, S01, S10, S11] = L.take(F64, 4);
+  const ptr = (base: number) => [...get(base), ...get(P), ...op.i32Add];
+  const step = (acc: number[], offset: number) => [
+    ...ptr(XA), ...op.v128Load(offset), ...set(VA), ...ptr(XB), ...op.v128Load(offset), ...set(VB),
+    ...ptr(YC), ...op.v128Load(offset), ...set(VC), ...ptr(YD), ...op.v128Load(offset), ...set(VD),
+    ...[[VA, VC], [VA, VD], [VB, VC], [VB, VD]].flatMap(([u, v], q) => [...get(acc[q]), ...get(u), ...get(v), ...op.f64x2Mul, ...op.f64x2Add, ...set(acc[q])]),
   ];
-  const hsum = (acc: number, out: number) => [...get(acc), ...op.f64x2ExtractLane(0), ...get(acc), ...op.f64x2ExtractLane(1), ...op.f64Add, ...set(out)];
-  const scalarTerm = (sum: number, xp: number, yp: number) => [
-    ...get(sum), ...at(xp, K), ...op.f64Load(), ...at(yp, K), ...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...set(sum),
+  const scalar = (sum: number, u: number, v: number) => [
+    ...get(sum), ...ptr(u), ...op.f64Load(), ...ptr(v), ...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...set(sum),
   ];
-  const loadRows = [...at(XA, K), ...op.v128Load(), ...set(VA), ...at(XB, K), ...op.v128Load(), ...set(VB)];
-  return funcBody([[11, I32], [6, V128], [4, F64]], [
-    get(D), c32(-2), op.i32And, set(D2), get(M), c32(-2), op.i32And, set(M2), get(R0), set(I),
-    whileBelow(I, R1, [
-      rowStart(X, I, D), set(XA), get(XA), get(D), c32(3), op.i32Shl, op.i32Add, set(XB),
-      rowStart(OUT, I, M), set(OA), get(OA), get(M), c32(3), op.i32Shl, op.i32Add, set(OB), c32(0), set(J),
-      whileBelow(J, M2, [
-        rowStart(Y, J, D), set(YC), get(YC), get(D), c32(3), op.i32Shl, op.i32Add, set(YD),
-        zero128, set(A00), zero128, set(A01), zero128, set(A10), zero128, set(A11), c32(0), set(K),
-        whileBelow(K, D2, [loadRows, mulAdd(A00, VA, YC), mulAdd(A01, VA, YD), mulAdd(A10, VB, YC), mulAdd(A11, VB, YD), bump(K, 2)]),
-        hsum(A00, S00), hsum(A01, S01), hsum(A10, S10), hsum(A11, S11),
-        whileBelow(K, D, [scalarTerm(S00, XA, YC), scalarTerm(S01, XA, YD), scalarTerm(S10, XB, YC), scalarTerm(S11, XB, YD), bump(K, 1)]),
-        at(OA, J), get(S00), op.f64Store(), at(OA, J), get(S01), op.f64Store(8),
-        at(OB, J), get(S10), op.f64Store(), at(OB, J), get(S11), op.f64Store(8), bump(J, 2),
+  const A = [A00, A01, A10, A11];
+  const B = [B00, B01, B10, B11];
+  const S = [S00, S01, S10, S11];
+  /** Dot products of rows XA, XB with columns YC, YD into S00 … S11. */
+  const block = [
+    ...[...A, ...B].flatMap((a) => [...zero128, ...set(a)]), ...c32(0), ...set(P),
+    ...whileBelow(P, DB4, [step(A, 0), step(B, 16), bump(P, 32)]),
+    ...A.flatMap((a, q) => [...get(a), ...get(B[q]), ...op.f64x2Add, ...set(a)]),
+    ...whileBelow(P, DB2, [step(A, 0), bump(P, 16)]),
+    ...A.flatMap((a, q) => [...laneSum(a), ...set(S[q])]),
+    ...whileBelow(P, DB, [scalar(S00, XA, YC), scalar(S01, XA, YD), scalar(S10, XB, YC), scalar(S11, XB, YD), bump(P, 8)]),
+  ];
+  const rowPointers = [
+    ...get(X), ...get(I), ...get(DB), ...op.i32Mul, ...op.i32Add, ...set(XA), ...get(XA), ...get(DB), ...op.i32Add, ...set(XB),
+    ...get(OUT), ...get(I), ...get(M), ...op.i32Mul, ...c32(3), ...op.i32Shl, ...op.i32Add, ...set(OA),
+    ...get(OA), ...get(M), ...c32(3), ...op.i32Shl, ...op.i32Add, ...set(OB),
+  ];
+  const colPointers = (yd: number[]) => [...get(Y), ...get(J), ...get(DB), ...op.i32Mul, ...op.i32Add, ...set(YC), ...yd, ...set(YD)];
+  const out = (o: number, sum: number, offset: number) => [...get(o), ...get(J), ...c32(3), ...op.i32Shl, ...op.i32Add, ...get(sum), ...op.f64Store(offset)];
+  return funcBody(L.runs, [
+    get(D), c32(3), op.i32Shl, set(DB), get(D), c32(-4), op.i32And, c32(3), op.i32Shl, set(DB4),
+    get(D), c32(-2), op.i32And, c32(3), op.i32Shl, set(DB2), get(M), c32(-2), op.i32And, set(M2), c32(0), set(JT),
+    whileBelow(JT, M2, [
+      get(JT), get(TILE), op.i32Add, get(M2), get(JT), get(TILE), op.i32Add, get(M2), op.i32LtU, op.select, set(JEND),
+      get(R0), set(I),
+      whileBelow(I, R1, [
+        rowPointers, get(JT), set(J),
+        whileBelow(J, JEND, [
+          colPointers([...get(YC), ...get(DB), ...op.i32Add]), block,
+          out(OA, S00, 0), out(OA, S01, 8), out(OB, S10, 0), out(OB, S11, 8), bump(J, 2),
+        ]),
+        bump(I, 2),
       ]),
-      // Odd m: the last column against both rows.
-      op.block, get(J), get(M), op.i32GeU, op.brIf(0),
-      rowStart(Y, J, D), set(YC), zero128, set(A00), zero128, set(A10), c32(0), set(K),
-      whileBelow(K, D2, [loadRows, mulAdd(A00, VA, YC), mulAdd(A10, VB, YC), bump(K, 2)]),
-      hsum(A00, S00), hsum(A10, S10),
-      whileBelow(K, D, [scalarTerm(S00, XA, YC), scalarTerm(S10, XB, YC), bump(K, 1)]),
-      at(OA, J), get(S00), op.f64Store(), at(OB, J), get(S10), op.f64Store(), op.end,
-      bump(I, 2),
+      get(JT), get(TILE), op.i32Add, set(JT),
     ]),
+    // Odd m: the last column against both rows of each pair (as column YD too; those sums are not stored).
+    op.block, get(M2), get(M), op.i32GeU, op.brIf(0),
+    get(M2), set(J), get(R0), set(I),
+    whileBelow(I, R1, [rowPointers, colPointers(get(YC)), block, out(OA, S00, 0), out(OB, S10, 0), bump(I, 2)]),
+    op.end,
   ]);
 }
 
-const EXP = new VectorExp(KERNEL_FLOOR);
+/** Plan entries below this are dropped (as `kernelPlanRows`' `PLAN_SKIP`). */
+const PLAN_SKIP = Math.exp(-100);
+
+/**
+ * Plan pass with the cost read back from the kernel (`kernelPlanRows`, for large d): params
+ * (k, m, rowScale, colScale, fTilde, gTilde, rowSums, colSums, trans, r0, r1: i32; eps: f64). For rows `[r0, r1)`,
+ * `p_ij = rowScale_i · K_ij · colScale_j` where `p_ij ≥ e^{−100}` (else 0): `rowSums_i = Σ_j p_ij`,
+ * `colSums_j += p_ij`, `trans_i = Σ_j p_ij (fTilde_i + gTilde_j − ε log K_ij)`, with the two-lane log of `wasmLog.ts`.
+ * An odd last column is computed on a pair whose second lane (read past the row, inside the memory) is masked off.
+ */
+function planLog(): number[] {
+  const [K, M, RS, CS, FT, GT, ROWS, COLS, TRANS, R0, R1, EPS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const L = locals(12);
+  const [I, J, RP, M2, JB] = L.take(I32, 5);
+  const [RI, FI, EV, SK, AS, AC, KV, P, MK, C, LANE0, E, MM, Z] = L.take(V128, 14);
+  const log = new VectorLog(L.take(V128, VLOG_CONSTANTS)[0]);
+  const ptr = (base: number) => [...get(base), ...get(JB), ...op.i32Add];
+  const entry = (tail: boolean) => [
+    ...ptr(RP), ...op.v128Load(), ...set(KV),
+    ...get(RI), ...get(KV), ...op.f64x2Mul, ...ptr(CS), ...op.v128Load(), ...op.f64x2Mul, ...set(P),
+    ...get(P), ...get(SK), ...op.f64x2Ge, ...(tail ? [...get(LANE0), ...op.v128And] : []), ...set(MK),
+    ...get(P), ...get(MK), ...op.v128And, ...set(P),
+    ...get(AS), ...get(P), ...op.f64x2Add, ...set(AS),
+    ...(tail
+      ? [...ptr(COLS), ...ptr(COLS), ...op.f64Load(), ...get(P), ...op.f64x2ExtractLane(0), ...op.f64Add, ...op.f64Store()]
+      : [...ptr(COLS), ...ptr(COLS), ...op.v128Load(), ...get(P), ...op.f64x2Add, ...op.v128Store()]),
+    ...get(FI), ...ptr(GT), ...op.v128Load(), ...op.f64x2Add, ...get(EV), ...log.emit(KV, E, MM, Z).flat(), ...op.f64x2Mul, ...op.f64x2Sub, ...set(C),
+    ...get(AC), ...get(P), ...get(C), ...op.f64x2Mul, ...get(MK), ...op.v128And, ...op.f64x2Add, ...set(AC),
+  ];
+  return funcBody(L.runs, [
+    ...log.init(), get(EPS), op.f64x2Splat, set(EV), op.f64Const(PLAN_SKIP), op.f64x2Splat, set(SK), op.i64x2Const(-1, 0), set(LANE0),
+    get(M), c32(-2), op.i32And, set(M2), get(R0), set(I),
+    whileBelow(I, R1, [
+      rowStart(K, I, M), set(RP), at(RS, I), op.f64Load(), op.f64x2Splat, set(RI), at(FT, I), op.f64Load(), op.f64x2Splat, set(FI),
+      zero128, set(AS), zero128, set(AC), c32(0), set(J), c32(0), set(JB),
+      whileBelow(J, M2, [entry(false), bump(J, 2), bump(JB, 16)]),
+      op.block, get(J), get(M), op.i32GeU, op.brIf(0), entry(true), op.end,
+      at(ROWS, I), laneSum(AS), op.f64Store(), at(TRANS, I), laneSum(AC), op.f64Store(),
+      bump(I, 1),
+    ]),
+  ]);
+}
 
 /** `K_ij ← exp(alpha_i + beta_j + invEps · K_ij)` (the kernel holding `x_i·y_j`), flushed below the floor. */
 function expand(): number[] {
@@ -183,8 +247,10 @@ function expand(): number[] {
   const exponent = [
     get(A), at(BETA, J), op.v128Load(), op.f64x2Add, get(IE), at(RP, J), op.v128Load(), op.f64x2Mul, op.f64x2Add, set(T),
   ];
-  return funcBody([[4, I32], [8, V128]], [
-    get(M), c32(-2), op.i32And, set(M2), get(INV), op.f64x2Splat, set(IE), get(R0), set(I),
+  // The exponential's constants in locals (19 …): rebuilt from immediates at every use they cost about a third.
+  const EXP = new VectorExp(KERNEL_FLOOR, R4 + 1);
+  return funcBody([[4, I32], [8 + VEXP_CONSTANTS, V128]], [
+    ...EXP.init(), get(M), c32(-2), op.i32And, set(M2), get(INV), op.f64x2Splat, set(IE), get(R0), set(I),
     whileBelow(I, R1, [
       rowStart(K, I, M), set(RP), at(ALPHA, I), op.f64Load(), op.f64x2Splat, set(A), c32(0), set(J),
       whileBelow(J, M2, [at(RP, J), ...exponent, ...EXP.emit(T, U, KK, R, R2, R4), op.v128Store(), bump(J, 2)]),
@@ -212,8 +278,9 @@ function buildSmall(): number[] {
     ]),
     get(A), at(BETA, J), op.v128Load(), op.f64x2Add, get(IE), get(S), op.f64x2Mul, op.f64x2Add, set(T),
   ].flat();
-  return funcBody([[8, I32], [9, V128]], [
-    get(M), c32(-2), op.i32And, set(M2), get(INV), op.f64x2Splat, set(IE), get(R0), set(I),
+  const EXP = new VectorExp(KERNEL_FLOOR, R4 + 1);
+  return funcBody([[8, I32], [9 + VEXP_CONSTANTS, V128]], [
+    ...EXP.init(), get(M), c32(-2), op.i32And, set(M2), get(INV), op.f64x2Splat, set(IE), get(R0), set(I),
     whileBelow(I, R1, [
       rowStart(K, I, M), set(RP), at(ALPHA, I), op.f64Load(), op.f64x2Splat, set(A), c32(0), set(J),
       rowStart(XS, I, D), set(XI), get(XI), get(D), c32(3), op.i32Shl, op.i32Add, set(KEND),
@@ -233,8 +300,10 @@ export interface DenseWasmExports {
   rescaleSquare(k: number, m: number, rowF: number, colF: number, r0: number, r1: number): void;
   /** `out_{i·m + j} = x_i · y_j` for rows `[r0, r1)` of `x` `[·, d]` against all `m` rows of `y`. */
   gram(x: number, y: number, d: number, out: number, r0: number, r1: number, m: number): void;
-  /** {@link gram} for an even number of rows `r1 − r0`, two rows and two columns at a time. */
-  gramPairs(x: number, y: number, d: number, out: number, r0: number, r1: number, m: number): void;
+  /** {@link gram} for an even number of rows `r1 − r0`, two rows and two columns at a time, `tile` (even) columns per cache tile. */
+  gramPairs(x: number, y: number, d: number, out: number, r0: number, r1: number, m: number, tile: number): void;
+  /** Plan pass with the cost read back from the kernel (see `planLog`). */
+  planLog(k: number, m: number, rowScale: number, colScale: number, fTilde: number, gTilde: number, rowSums: number, colSums: number, trans: number, r0: number, r1: number, eps: number): void;
   /** `K_ij ← exp(alpha_i + beta_j + invEps · K_ij)` for rows `[r0, r1)`, 0 below the kernel floor. */
   expand(k: number, m: number, alpha: number, beta: number, r0: number, r1: number, invEps: number): void;
   /** Fused dot products and exponentials for small d (see `buildSmall`). */
@@ -263,7 +332,8 @@ function denseModule(api: WasmApi | undefined): object | null {
     { name: "rescale", params: six, body: rescale(false) },
     { name: "rescaleSquare", params: six, body: rescale(true) },
     { name: "gram", params: [...six, I32], body: gram() },
-    { name: "gramPairs", params: [...six, I32], body: gramPairs() },
+    { name: "gramPairs", params: [...six, I32, I32], body: gramPairs() },
+    { name: "planLog", params: [...six, ...six.slice(0, 5), F64], body: planLog() },
     { name: "expand", params: [...six, F64], body: expand() },
     { name: "buildSmall", params: [...six, I32, I32, I32, I32, F64], body: buildSmall() },
   ]);

@@ -97,7 +97,10 @@ export const op = {
   v128Load32Splat: (offset = 0) => [SIMD, 0x09, 2, ...uleb(offset)],
   /** `v128.load64_splat`: one f64 from memory into both lanes. */
   v128Load64Splat: (offset = 0) => [SIMD, 0x0a, ...memarg(offset)],
+  v128And: [SIMD, 0x4e],
   v128AndNot: [SIMD, 0x4f],
+  /** `v128.bitselect(a, b, mask)`: bits of a where mask is 1, of b elsewhere. */
+  v128Bitselect: [SIMD, 0x52],
   f64x2Splat: [SIMD, 0x14],
   f64x2ExtractLane: (lane: number) => [SIMD, 0x21, lane],
   f64x2Lt: [SIMD, 0x49],
@@ -111,9 +114,12 @@ export const op = {
   /** `f64x2.pmax`: `a < b ? b : a` per lane (one `maxpd`; NaN in `a` is kept). */
   f64x2Pmax: [SIMD, 0xf7, 0x01],
   f64x2Gt: [SIMD, 0x4a],
+  f64x2Ge: [SIMD, 0x4c],
+  f64x2Div: [SIMD, 0xf3, 0x01],
   f64x2Nearest: [SIMD, 0x94, 0x01],
   i64x2Add: [SIMD, 0xce, 0x01],
   i64x2Shl: [SIMD, 0xcb, 0x01],
+  i64x2ShrU: [SIMD, 0xcd, 0x01],
   v128Or: [SIMD, 0x50],
   f32x4Splat: [SIMD, 0x13],
   f32x4Lt: [SIMD, 0x43],
@@ -136,7 +142,7 @@ export const op = {
   /** `v128.const` with the same f64 in both lanes. */
   f64x2Const: (v: number) => [SIMD, 0x0c, ...new Uint8Array(new Float64Array([v, v]).buffer)],
   /** `v128.const` with two i64 lanes. */
-  i64x2Const: (lo: number, hi: number) => [SIMD, 0x0c, ...new Uint8Array(new BigInt64Array([BigInt(lo), BigInt(hi)]).buffer)],
+  i64x2Const: (lo: number | bigint, hi: number | bigint) => [SIMD, 0x0c, ...new Uint8Array(new BigInt64Array([BigInt(lo), BigInt(hi)]).buffer)],
 };
 
 /** A function body: local declarations (runs of one type) and instructions, with its size prefix. */

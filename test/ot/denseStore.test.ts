@@ -92,6 +92,75 @@ describe("wasm SIMD exponential of the kernel build", () => {
   });
 });
 
+describe("plan pass with the cost read back from the kernel (large d)", () => {
+  it("wasm SIMD log: each entry's −K log K matches Math.log to 4e-16 relative over [e^−99, e^600] (scalar tail too)", () => {
+    const [n, m] = [400, 131];
+    const s = allocateDenseStore(n, m, 1);
+    expect(s.engine).toBe("wasm");
+    s.kernel.fill(0);
+    const values: number[] = [];
+    for (let i = 0; i < n; i++) {
+      // Log-uniform values, plus 1 and the m = √2 switch of the reduction (2^e·√2 and its neighbours).
+      let k = Math.exp(-99 + (699 * i) / (n - 1));
+      if (i % 10 === 1) k = 1;
+      if (i % 10 === 2) k = 2 ** ((i % 200) - 100) * Math.SQRT2;
+      if (i % 10 === 3) k = 2 ** ((i % 200) - 100) * Math.SQRT2 * (1 - 2 ** -52);
+      values.push(k);
+      s.kernel[i * m + ((7 * i) % m)] = k; // column m − 1 (the odd tail) included
+    }
+    const ones = [new Float64Array(n).fill(1), new Float64Array(m).fill(1)] as const;
+    const rowSums = new Float64Array(n);
+    const colSums = new Float64Array(m);
+    const transport = s.plan(ones[0], ones[1], new Float64Array(n), new Float64Array(m), 1, rowSums, colSums);
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      sum += -values[i] * Math.log(values[i]);
+      expect(rowSums[i]).toBe(values[i]);
+    }
+    expect(Math.abs(transport - sum)).toBeLessThan(1e-13 * Math.abs(sum));
+    // Each entry alone (the total is dominated by the largest): the plan's cost is then that entry's −K log K.
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      s.kernel.fill(0);
+      s.kernel[i * m + ((7 * i) % m)] = values[i];
+      const one = s.plan(ones[0], ones[1], new Float64Array(n), new Float64Array(m), 1, rowSums, colSums);
+      const want = -values[i] * Math.log(values[i]);
+      if (values[i] === 1) expect(one).toBe(0);
+      else worst = Math.max(worst, Math.abs(one - want) / Math.abs(want));
+      expect(colSums[(7 * i) % m]).toBe(values[i]);
+    }
+    expect(worst).toBeLessThan(4e-16);
+  });
+
+  it("wasm and JavaScript plan passes agree on a built kernel (odd sizes); entries below e^−100 are dropped", () => {
+    const [n, m, d] = [131, 129, 64];
+    const wasm = allocateDenseStore(n, m, d);
+    const js = allocateDenseStore(n, m, d, "js");
+    const xs = normal2d(makeKey(5), n, d).data;
+    const ys = normal2d(makeKey(6), m, d).data;
+    const alpha = uniform(makeKey(7), n, -30, 0);
+    const beta = uniform(makeKey(8), m, -30, 0);
+    const rowScale = uniform(makeKey(9), n, 0.5, 2);
+    const colScale = uniform(makeKey(10), m, 0.5, 2);
+    rowScale[3] = Math.exp(-200); // row 3 entirely below the plan floor
+    const fTilde = uniform(makeKey(11), n, -1, 1);
+    const gTilde = uniform(makeKey(12), m, -1, 1);
+    const results = [wasm, js].map((s) => {
+      s.rowVec.set(alpha);
+      s.colVec.set(beta);
+      s.build(xs, ys, s.rowVec, s.colVec, 0.3);
+      const rowSums = new Float64Array(n);
+      const colSums = new Float64Array(m);
+      const transport = s.plan(rowScale, colScale, fTilde, gTilde, 1 / 0.3, rowSums, colSums);
+      return { rowSums, colSums, transport };
+    });
+    expect(results[0].rowSums[3]).toBe(0);
+    expect(maxRelDiff(results[0].rowSums, results[1].rowSums)).toBeLessThan(1e-13);
+    expect(maxRelDiff(results[0].colSums, results[1].colSums)).toBeLessThan(1e-13);
+    expect(Math.abs(results[0].transport - results[1].transport)).toBeLessThan(1e-12 * Math.abs(results[1].transport));
+  });
+});
+
 describe("wasm assembler", () => {
   it("encodes LEB128 integers and a valid empty module", () => {
     expect(uleb(0)).toEqual([0]);
