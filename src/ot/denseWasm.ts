@@ -3,7 +3,8 @@
  * rank-one rescaling, and the dot products `x_i·y_j` and exponentials of a kernel build — over a kernel stored in a
  * wasm memory. Same arithmetic as `denseKernel.ts` (two lanes per
  * instruction, different summation order); measured about 2.5× faster than the scalar JavaScript loops in Node 20
- * on a 5000×5000 kernel, where they are memory-bound. The module is written by `wasmAssembler.ts` at load time.
+ * on a 5000×5000 kernel, where they are memory-bound. The module is written by `wasmAssembler.ts`; it ships
+ * pre-generated in `wasmBinaries.ts` (`npm run gen:wasm`).
  *
  * All functions take i32 byte offsets into the memory: `rowDots(k, m, w, out, r0, r1)` sets
  * `out_i = Σ_j K_ij w_j`; `colSums(k, m, w, out, r0, r1)` adds `Σ_i K_ij w_i` into `out_j` (four rows at a time);
@@ -14,7 +15,8 @@
  * `expand(k, m, alpha, beta, r0, r1, invEps)` turns them into `exp(alpha_i + beta_j + invEps · x_i·y_j)`.
  */
 import { KERNEL_FLOOR } from "./denseKernel.js";
-import { F64, funcBody, I32, moduleBytes, op, V128 } from "./wasmAssembler.js";
+import { base64Bytes, F64, funcBody, I32, moduleBytes, op, V128 } from "./wasmAssembler.js";
+import { DENSE_WASM } from "./wasmBinaries.js";
 import { VEXP_CONSTANTS, VectorExp } from "./wasmExp.js";
 import { VectorLog, VLOG_CONSTANTS } from "./wasmLog.js";
 import { laneSum, locals } from "./wasmLoops.js";
@@ -318,15 +320,14 @@ interface WasmApi {
   Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
 }
 
-let compiled: object | null | undefined;
-
-/** The compiled module, or `null` where WebAssembly SIMD is unavailable (then the JavaScript loops are used). */
-function denseModule(api: WasmApi | undefined): object | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  if (api === undefined) return compiled;
+/**
+ * The module's bytes, written by the assembler (`wasmAssembler.ts`). At run time the copy in `wasmBinaries.ts`
+ * (generated from this function by `npm run gen:wasm`, checked equal by a test) is used instead: assembling costs
+ * ≈ 25 ms of not-yet-optimized JavaScript in a fresh process, compiling the 7.5 KB module ≈ 1 ms.
+ */
+export function denseModuleBytes(): Uint8Array {
   const six = new Array(6).fill(I32);
-  const bytes = moduleBytes([
+  return moduleBytes([
     { name: "rowDots", params: six, body: rowDots() },
     { name: "colSums", params: six, body: colSums() },
     { name: "rescale", params: six, body: rescale(false) },
@@ -337,6 +338,16 @@ function denseModule(api: WasmApi | undefined): object | null {
     { name: "expand", params: [...six, F64], body: expand() },
     { name: "buildSmall", params: [...six, I32, I32, I32, I32, F64], body: buildSmall() },
   ]);
+}
+
+let compiled: object | null | undefined;
+
+/** The compiled module, or `null` where WebAssembly SIMD is unavailable (then the JavaScript loops are used). */
+function denseModule(api: WasmApi | undefined): object | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  if (api === undefined) return compiled;
+  const bytes = base64Bytes(DENSE_WASM);
   if (api.validate(bytes)) compiled = new api.Module(bytes);
   return compiled;
 }

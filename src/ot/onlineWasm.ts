@@ -1,6 +1,7 @@
 /**
  * WebAssembly SIMD (`f64x2`) loops of the online backend's log-sum-exp sweeps and plan pass (see `lseKernel.ts` for
- * the formulas and `onlineEngine.ts` for the host side), emitted by `wasmAssembler.ts` at load time.
+ * the formulas and `onlineEngine.ts` for the host side), emitted by `wasmAssembler.ts` (shipped
+ * pre-generated in `wasmBinaries.ts`, `npm run gen:wasm`).
  *
  * Keys are stored by coordinate ("structure of arrays"): coordinate k of key j at `keys + k·stride + 8j`, with the
  * key count padded to a multiple of 4 (padding keys have `h = −∞`, so they add exactly 0) and the dimension padded
@@ -14,7 +15,8 @@
  * `sums2`/`maxes2` are the d = 2 versions with the query in registers; the others loop over coordinates, two at a
  * time into separate accumulators (four independent add chains per step of four keys; {@link dots}).
  */
-import { F64, funcBody, I32, moduleBytes, op, V128 } from "./wasmAssembler.js";
+import { base64Bytes, F64, funcBody, I32, moduleBytes, op, V128 } from "./wasmAssembler.js";
+import { ONLINE_SHARED_WASM, ONLINE_WASM } from "./wasmBinaries.js";
 import { add, bump, laneSum, locals, queryCoordinate1, scaled, whileBelow } from "./wasmLoops.js";
 import { VEXP_CONSTANTS, VectorExp } from "./wasmExp.js";
 import { sums2Single, sumsDSingle, sumsDSingleBlock } from "./onlineWasmSingle.js";
@@ -198,22 +200,31 @@ interface WasmApi {
 /** The compiled module, for a private memory (`[0]`) and for a shared one (`[1]`); `null` where SIMD is unavailable. */
 const compiled: [object | null | undefined, object | null | undefined] = [undefined, undefined];
 
+/**
+ * The module's bytes, importing a private or (`shared`) a shared memory, written by the assembler. At run time the
+ * copies in `wasmBinaries.ts` (generated from this function by `npm run gen:wasm`, checked equal by a test) are
+ * used instead: assembling costs ≈ 25 ms of not-yet-optimized JavaScript in a fresh process.
+ */
+export function onlineModuleBytes(shared: boolean): Uint8Array {
+  const i32 = (count: number) => new Array(count).fill(I32);
+  return moduleBytes([
+    { name: "sums2", params: [...i32(10), F64], body: rows2("sums") },
+    { name: "maxes2", params: [...i32(10), F64], body: rows2("maxes") },
+    { name: "sumsD", params: [...i32(13), F64], body: rowsD("sums") },
+    { name: "maxesD", params: [...i32(13), F64], body: rowsD("maxes") },
+    { name: "plan", params: [...i32(17), F64], body: plan() },
+    { name: "sums2f", params: [...i32(10), F64], body: sums2Single() },
+    { name: "sumsDf", params: [...i32(13), F64], body: sumsDSingle() },
+    { name: "sumsDf4", params: [...i32(12), F64], body: sumsDSingleBlock() },
+  ], shared);
+}
+
 function onlineModule(api: WasmApi | undefined, shared: boolean): object | null {
   const known = compiled[shared ? 1 : 0];
   if (known !== undefined) return known;
   let mod: object | null = null;
   if (api !== undefined) {
-    const i32 = (count: number) => new Array(count).fill(I32);
-    const bytes = moduleBytes([
-      { name: "sums2", params: [...i32(10), F64], body: rows2("sums") },
-      { name: "maxes2", params: [...i32(10), F64], body: rows2("maxes") },
-      { name: "sumsD", params: [...i32(13), F64], body: rowsD("sums") },
-      { name: "maxesD", params: [...i32(13), F64], body: rowsD("maxes") },
-      { name: "plan", params: [...i32(17), F64], body: plan() },
-      { name: "sums2f", params: [...i32(10), F64], body: sums2Single() },
-      { name: "sumsDf", params: [...i32(13), F64], body: sumsDSingle() },
-      { name: "sumsDf4", params: [...i32(12), F64], body: sumsDSingleBlock() },
-    ], shared);
+    const bytes = base64Bytes(shared ? ONLINE_SHARED_WASM : ONLINE_WASM);
     if (api.validate(bytes)) mod = new api.Module(bytes);
   }
   compiled[shared ? 1 : 0] = mod;

@@ -170,3 +170,18 @@ export function moduleBytes(exports: { name: string; params: number[]; body: num
     ...section(10, vec(exports.map((e) => e.body))),
   ]);
 }
+
+/** Bytes of a base64 text (the generated module binaries of `wasmBinaries.ts`); `atob` is in Node ≥ 16 and browsers. */
+export function base64Bytes(text: string): Uint8Array {
+  const raw = atob(text);
+  const out = new Uint8Array(raw.length);
+  for (let k = 0; k < raw.length; k++) out[k] = raw.charCodeAt(k);
+  return out;
+}
+
+/** Base64 text of bytes (for the generator of `wasmBinaries.ts`). */
+export function bytesBase64(bytes: Uint8Array): string {
+  let raw = "";
+  for (const b of bytes) raw += String.fromCharCode(b);
+  return btoa(raw);
+}
