@@ -31,7 +31,7 @@
  * turns the rate τ into about `ω − 1`. If the error then grows tenfold over the stage's best, ω falls back to 1.
  */
 import { SbkitNumericalError } from "../core/errors.js";
-import { isBalanced, meanCost, type OtProblem } from "./problem.js";
+import { isBalanced, type OtProblem } from "./problem.js";
 import { epsilonSchedule, SINGLE_PRECISION_STALL, SINGLE_PRECISION_STALL_BELOW, SINGLE_PRECISION_UNTIL, type ResolvedSinkhornOptions } from "./sinkhornOptions.js";
 import { Anderson } from "./anderson.js";
 import { Relaxation } from "./relaxation.js";
@@ -108,7 +108,7 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
   copyInitial(f, opts.initialSourcePotential, "initialSourcePotential");
   copyInitial(g, opts.initialTargetPotential, "initialTargetPotential");
   const warm = opts.initialSourcePotential !== undefined || opts.initialTargetPotential !== undefined;
-  const start = opts.scaling.start ?? automaticScalingStart(epsilon, meanCost(problem));
+  const start = opts.scaling.start ?? automaticScalingStart(epsilon, ws.meanCost);
   const stages = opts.scaling.enabled && !warm ? epsilonSchedule(epsilon, start, opts.scaling.factor) : [epsilon];
   const errors: number[] = [];
   let iterations = 0;

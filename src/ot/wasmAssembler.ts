@@ -171,8 +171,13 @@ export function moduleBytes(exports: { name: string; params: number[]; body: num
   ]);
 }
 
-/** Bytes of a base64 text (the generated module binaries of `wasmBinaries.ts`); `atob` is in Node ≥ 16 and browsers. */
+/**
+ * Bytes of a base64 text (the generated module binaries of `wasmBinaries.ts`): Node's `Buffer` where there is one
+ * (native decoding; the loop below costs ≈ 2 ms cold for the 7.5 KB module), else `atob` (browsers).
+ */
 export function base64Bytes(text: string): Uint8Array {
+  const node = (globalThis as { Buffer?: { from(text: string, encoding: "base64"): Uint8Array } }).Buffer;
+  if (node !== undefined) return new Uint8Array(node.from(text, "base64"));
   const raw = atob(text);
   const out = new Uint8Array(raw.length);
   for (let k = 0; k < raw.length; k++) out[k] = raw.charCodeAt(k);

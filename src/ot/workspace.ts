@@ -41,6 +41,11 @@ export interface Workspace {
   readonly engineMemory?: SharedEngineMemory;
   /** This thread's slot in {@link engineMemory} (0, the default, is the calling thread's). */
   readonly engineSlot?: number;
+  /**
+   * Mean cost `Σ_ij a_i b_j ½‖x_i − y_j‖² = Σ a ½‖x̃‖² + Σ b ½‖ỹ‖² + ¼‖x̄ − ȳ‖²` of the centred points (centre
+   * `(x̄ + ȳ)/2`, weighted means x̄, ȳ), from the norms already computed here: the scale of the default ε-scaling.
+   */
+  readonly meanCost: number;
 }
 
 function alloc(length: number, shared: boolean): Float64Array {
@@ -53,21 +58,38 @@ export function makeWorkspace(problem: OtProblem, shared: boolean): Workspace {
   const n = source.rows;
   const m = target.rows;
   const d = source.cols;
+  // centre = (x̄ + ȳ)/2 accumulated term by term (x̄ = 2·centre after the source loop, exactly); ȳ on the side.
   const centre = new Float64Array(d);
+  const meanY = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) centre[k] += 0.5 * a[i] * source.data[i * d + k];
-  for (let j = 0; j < m; j++) for (let k = 0; k < d; k++) centre[k] += 0.5 * b[j] * target.data[j * d + k];
+  const meanX = centre.map((c) => 2 * c);
+  for (let j = 0; j < m; j++) {
+    for (let k = 0; k < d; k++) {
+      const v = b[j] * target.data[j * d + k];
+      centre[k] += 0.5 * v;
+      meanY[k] += v;
+    }
+  }
+  let gap = 0;
+  for (let k = 0; k < d; k++) gap += (meanX[k] - meanY[k]) ** 2;
+  const xs = alloc(n * d, shared);
+  const ys = alloc(m * d, shared);
+  const halfSqX = alloc(n, shared);
+  const halfSqY = alloc(m, shared);
+  fillCentred(source.data, centre, d, xs, halfSqX);
+  fillCentred(target.data, centre, d, ys, halfSqY);
+  let meanCost = 0.25 * gap;
+  for (let i = 0; i < n; i++) meanCost += a[i] * halfSqX[i];
+  for (let j = 0; j < m; j++) meanCost += b[j] * halfSqY[j];
   const ws: Workspace = {
-    n, m, d,
-    xs: alloc(n * d, shared), ys: alloc(m * d, shared),
-    halfSqX: alloc(n, shared), halfSqY: alloc(m, shared),
+    n, m, d, xs, ys, halfSqX, halfSqY,
     logA: alloc(n, shared), logB: alloc(m, shared),
     f: alloc(n, shared), g: alloc(m, shared),
     hX: alloc(n, shared), hY: alloc(m, shared),
     shiftX: alloc(n, shared), shiftY: alloc(m, shared),
     outX: alloc(n, shared), outY: alloc(m, shared),
+    meanCost,
   };
-  fillCentred(source.data, centre, d, ws.xs, ws.halfSqX);
-  fillCentred(target.data, centre, d, ws.ys, ws.halfSqY);
   for (let i = 0; i < n; i++) ws.logA[i] = Math.log(a[i]);
   for (let j = 0; j < m; j++) ws.logB[j] = Math.log(b[j]);
   ws.shiftX.fill(NaN);

@@ -5,6 +5,7 @@ import { Anderson } from "../../src/ot/anderson.js";
 import { meanCost, otProblem } from "../../src/ot/problem.js";
 import { sinkhorn } from "../../src/ot/sinkhorn.js";
 import { automaticScalingStart, UNDO_FACTOR } from "../../src/ot/sinkhornSteps.js";
+import { makeWorkspace } from "../../src/ot/workspace.js";
 
 /** Largest potential difference after removing the constant (f + c, g − c) that balanced potentials share. */
 function gap(f1: Float64Array, g1: Float64Array, f2: Float64Array, g2: Float64Array): number {
@@ -132,6 +133,22 @@ describe("Sinkhorn with Anderson acceleration (the default)", () => {
 });
 
 describe("automatic ε-scaling schedule", () => {
+  it("takes its scale, the mean cost, from the workspace: equal to Σ_ij a_i b_j ½‖x_i − y_j‖² pair by pair", () => {
+    const x = normal2d(makeKey(41), 37, 5);
+    const y = normal2d(makeKey(42), 23, 5);
+    for (let k = 0; k < y.data.length; k++) y.data[k] = 0.7 * y.data[k] + 1.5;
+    const p = otProblem(x, y, { epsilon: 1, sourceWeights: uniform(makeKey(43), 37, 0.1, 1), targetWeights: uniform(makeKey(44), 23, 0.1, 1) });
+    let pairs = 0;
+    for (let i = 0; i < 37; i++) {
+      for (let j = 0; j < 23; j++) {
+        let c = 0;
+        for (let k = 0; k < 5; k++) c += 0.5 * (x.data[i * 5 + k] - y.data[j * 5 + k]) ** 2;
+        pairs += p.sourceWeights[i] * p.targetWeights[j] * c;
+      }
+    }
+    expect(Math.abs(makeWorkspace(p, false).meanCost - pairs)).toBeLessThan(1e-12 * pairs);
+  });
+
   it("scales from min(16ε, mean / 64) below 1/64 of the mean cost and not above", () => {
     expect(automaticScalingStart(0.001, 1)).toBeCloseTo(0.015625, 15);
     expect(automaticScalingStart(0.0005, 1)).toBeCloseTo(0.008, 15);
