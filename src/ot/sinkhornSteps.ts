@@ -93,15 +93,72 @@ function copyInitial(dst: Float64Array, src: ArrayLike<number> | undefined, name
 
 /** Requests the plan pass at ε for the current (f, g) (its inputs `hX`, `hY` built from them); yields its cost. */
 function* planPass(ws: Workspace, epsilon: number): Generator<SweepRequest, number, number> {
-  const { n, m, f, g, hX, hY, logA, logB } = ws;
-  for (let i = 0; i < n; i++) hX[i] = logA[i] + f[i] / epsilon;
-  for (let j = 0; j < m; j++) hY[j] = logB[j] + g[j] / epsilon;
+  const { f, g, hX, hY, logA, logB } = ws;
+  sweepInput(hX, logA, f, undefined, epsilon);
+  sweepInput(hY, logB, g, undefined, epsilon);
   return yield { kind: "plan", invEps: 1 / epsilon };
+}
+
+// The per-entry loops live in plain functions, not in the generator below: V8 does not on-stack-replace a running
+// generator, so loops inside it stay in the interpreter for the whole of a first solve (n = 1000, d = 64,
+// ε = 0.01 × mean: ≈ 55–70 ms of a 200 ms cold solve).
+
+/** `h_i = logW_i + (pot_i − halfSq_i)/ε` (without `halfSq`: `logW_i + pot_i/ε`), the input of a sweep over these keys. */
+function sweepInput(h: Float64Array, logW: Float64Array, pot: Float64Array, halfSq: Float64Array | undefined, eps: number): void {
+  const count = h.length;
+  if (halfSq === undefined) for (let i = 0; i < count; i++) h[i] = logW[i] + pot[i] / eps;
+  else for (let i = 0; i < count; i++) h[i] = logW[i] + (pot[i] - halfSq[i]) / eps;
+}
+
+/**
+ * The g update after a target sweep, `g ← (1 − ω) g + ω κ (½‖y‖² − ε outY)`, and the next source sweep's input `hY`.
+ * Writes `sums[0] = ‖Δg‖∞` and `sums[2]` = the target marginal error (0 when ω = 1: the target side is then exact).
+ */
+function updateTarget(ws: Workspace, b: Float64Array, kappa: number, omega: number, eps: number, balanced: boolean, sums: Float64Array): void {
+  const { m, g, hY, halfSqY, logB, outY } = ws;
+  let dg = 0;
+  let err = 0;
+  for (let j = 0; j < m; j++) {
+    const full = kappa * (halfSqY[j] - eps * outY[j]);
+    const v = omega === 1 ? full : (1 - omega) * g[j] + omega * full;
+    if (balanced && omega !== 1) err += b[j] * Math.abs(Math.expm1((v - full) / eps));
+    dg = Math.max(dg, Math.abs(v - g[j]));
+    g[j] = v;
+    hY[j] = logB[j] + (v - halfSqY[j]) / eps;
+  }
+  sums[0] = dg;
+  sums[2] = err;
+}
+
+/**
+ * The f step after a source sweep into `fNew` (f itself is left for the acceleration to update): `sums[1] = ‖Δf‖∞`,
+ * `sums[3]` = the L1 marginal error of P(f, g), i.e. `sums[2]` plus `Σ a_i |e^{(f_i − f̂_i)/ε} − 1|` (balanced).
+ */
+function updateSource(ws: Workspace, a: Float64Array, kappa: number, omega: number, eps: number, balanced: boolean, fNew: Float64Array, sums: Float64Array): void {
+  const { n, f, halfSqX, outX } = ws;
+  let df = 0;
+  let err = sums[2];
+  for (let i = 0; i < n; i++) {
+    const unscaled = halfSqX[i] - eps * outX[i];
+    const full = kappa * unscaled;
+    fNew[i] = omega === 1 ? full : (1 - omega) * f[i] + omega * full;
+    df = Math.max(df, Math.abs(fNew[i] - f[i]));
+    if (balanced) err += a[i] * Math.abs(Math.expm1((f[i] - unscaled) / eps));
+  }
+  sums[1] = df;
+  sums[3] = err;
+}
+
+/** `Σ_i |p_i − q_i|`. */
+function l1Distance(p: Float64Array, q: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < p.length; i++) s += Math.abs(p[i] - q[i]);
+  return s;
 }
 
 /** The Sinkhorn iteration as a generator of {@link SweepRequest}s; the driver sends back the request's result. */
 export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions, ws: Workspace): Generator<SweepRequest, SinkhornState, number> {
-  const { n, m, f, g, hX, hY, halfSqX, halfSqY, logA, logB, outX, outY } = ws;
+  const { n, f, g, hX, halfSqX, logA, outX, outY } = ws;
   const epsilon = problem.epsilon;
   const { sourceWeights: a, targetWeights: b } = problem;
   const balanced = isBalanced(problem);
@@ -114,6 +171,8 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
   let iterations = 0;
   let converged = false;
   const fNew = new Float64Array(n);
+  /** `[‖Δg‖∞, ‖Δf‖∞, target error, marginal error]` of the current iteration (see {@link updateTarget}). */
+  const sums = new Float64Array(4);
   const mixed = opts.precision === "mixed";
   /** Set once the last stage has handed over to float64 sweeps. */
   let refining = false;
@@ -151,28 +210,12 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
         extrapolated = false;
       }
       wasSingle = single;
-      for (let i = 0; i < n; i++) hX[i] = logA[i] + (f[i] - halfSqX[i]) / eps;
+      sweepInput(hX, logA, f, halfSqX, eps);
       yield { kind: "lse", side: "target", invEps: 1 / eps, single };
-      let dg = 0;
-      let err = 0;
-      for (let j = 0; j < m; j++) {
-        const full = kappaY * (halfSqY[j] - eps * outY[j]);
-        const v = omega === 1 ? full : (1 - omega) * g[j] + omega * full;
-        if (balanced && omega !== 1) err += b[j] * Math.abs(Math.expm1((v - full) / eps));
-        dg = Math.max(dg, Math.abs(v - g[j]));
-        g[j] = v;
-        hY[j] = logB[j] + (v - halfSqY[j]) / eps;
-      }
+      updateTarget(ws, b, kappaY, omega, eps, balanced, sums);
       yield { kind: "lse", side: "source", invEps: 1 / eps, single };
-      let df = 0;
-      for (let i = 0; i < n; i++) {
-        const unscaled = halfSqX[i] - eps * outX[i];
-        const full = kappaX * unscaled;
-        fNew[i] = omega === 1 ? full : (1 - omega) * f[i] + omega * full;
-        df = Math.max(df, Math.abs(fNew[i] - f[i]));
-        if (balanced) err += a[i] * Math.abs(Math.expm1((f[i] - unscaled) / eps));
-      }
-      if (!balanced) err = Math.max(df, dg) / eps;
+      updateSource(ws, a, kappaX, omega, eps, balanced, fNew, sums);
+      const err = balanced ? sums[3] : Math.max(sums[0], sums[1]) / eps;
       if (anderson !== null && extrapolated && !(err < UNDO_FACTOR * stageBest)) {
         const shown = Number.isNaN(err) ? Infinity : err;
         errors.push(shown);
@@ -199,10 +242,7 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
         // The float32 estimate is below tolerance: the float64 plan pass gives the exact marginals of P(f, g); if
         // they pass, it is the answer (no float64 iteration needed), else the float64 iterations follow.
         const transportCost = yield* planPass(ws, epsilon);
-        let exact = 0;
-        for (let i = 0; i < n; i++) exact += Math.abs(outX[i] - a[i]);
-        for (let j = 0; j < m; j++) exact += Math.abs(outY[j] - b[j]);
-        if (exact < tol) return { converged: true, iterations, errors, epsilonStages: stages, transportCost, acceleration };
+        if (l1Distance(outX, a) + l1Distance(outY, b) < tol) return { converged: true, iterations, errors, epsilonStages: stages, transportCost, acceleration };
       }
       const done = err < tol && !(last && single);
       if (!done && anderson !== null) {
