@@ -15,24 +15,14 @@
  * `expand(k, m, alpha, beta, r0, r1, invEps)` turns them into `exp(alpha_i + beta_j + invEps · x_i·y_j)`.
  */
 import { KERNEL_FLOOR } from "./denseKernel.js";
+import { buildSmall, expand, gram, gramPairs } from "./denseWasmBuild.js";
 import { base64Bytes, F64, funcBody, I32, moduleBytes, op, V128 } from "./wasmAssembler.js";
 import { DENSE_WASM } from "./wasmBinaries.js";
-import { VEXP_CONSTANTS, VectorExp } from "./wasmExp.js";
 import { VectorLog, VLOG_CONSTANTS } from "./wasmLog.js";
-import { laneSum, locals } from "./wasmLoops.js";
+import { at, bump, laneSum, locals, rowStart, whileBelow, zero128 } from "./wasmLoops.js";
 
 const { localGet: get, localSet: set, i32Const: c32 } = op;
 
-/** `base + index·8`. */
-const at = (base: number, index: number) => [...get(base), ...get(index), ...c32(3), ...op.i32Shl, ...op.i32Add];
-/** `k + i·m·8`. */
-const rowStart = (k: number, i: number, m: number) => [...get(k), ...get(i), ...get(m), ...op.i32Mul, ...c32(3), ...op.i32Shl, ...op.i32Add];
-const bump = (local: number, by: number) => [...get(local), ...c32(by), ...op.i32Add, ...set(local)];
-/** `while (index < bound) { body }`. */
-const whileBelow = (index: number, bound: number, body: number[][]) => [
-  ...op.block, ...op.loop, ...get(index), ...get(bound), ...op.i32GeU, ...op.brIf(1), ...body.flat(), ...op.br(0), ...op.end, ...op.end,
-];
-const zero128 = [...op.f64Const(0), ...op.f64x2Splat];
 
 function rowDots(): number[] {
   const [K, M, W, OUT, R0, R1, I, J, RP, M8, A0, A1, A2, A3, S] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
@@ -111,94 +101,6 @@ function rescale(square: boolean): number[] {
   ]);
 }
 
-function gram(): number[] {
-  const [X, Y, D, OUT, R0, R1, M, I, J, XI, YJ, K, D4, O] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
-  const [A0, A1, S] = [14, 15, 16];
-  return funcBody([[7, I32], [2, V128], [1, F64]], [
-    get(D), c32(-4), op.i32And, set(D4), get(R0), set(I),
-    whileBelow(I, R1, [
-      rowStart(X, I, D), set(XI), rowStart(OUT, I, M), set(O), c32(0), set(J),
-      whileBelow(J, M, [
-        rowStart(Y, J, D), set(YJ), zero128, set(A0), zero128, set(A1), c32(0), set(K),
-        whileBelow(K, D4, [
-          get(A0), at(XI, K), op.v128Load(), at(YJ, K), op.v128Load(), op.f64x2Mul, op.f64x2Add, set(A0),
-          get(A1), at(XI, K), op.v128Load(16), at(YJ, K), op.v128Load(16), op.f64x2Mul, op.f64x2Add, set(A1),
-          bump(K, 4),
-        ]),
-        get(A0), get(A1), op.f64x2Add, op.localTee(A0), op.f64x2ExtractLane(0), get(A0), op.f64x2ExtractLane(1), op.f64Add, set(S),
-        whileBelow(K, D, [get(S), at(XI, K), op.f64Load(), at(YJ, K), op.f64Load(), op.f64Mul, op.f64Add, set(S), bump(K, 1)]),
-        at(O, J), get(S), op.f64Store(), bump(J, 1),
-      ]),
-      bump(I, 1),
-    ]),
-  ]);
-}
-
-/**
- * `gram` for pairs of rows, cache-blocked: for each tile of `tile` columns of y (about 32 KiB, so it stays in L1
- * while every row pair of the call passes over it), rows i, i + 1 of x against columns j, j + 1 share each load
- * (2×2 register block). Coordinates go four per step into two sets of accumulators, so eight independent add
- * chains keep the adder busy (one set would wait on the add latency). `R1 − R0` must be even; an odd last column is
- * done against both rows.
- */
-function gramPairs(): number[] {
-  const [X, Y, D, OUT, R0, R1, M, TILE] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const L = locals(8);
-  const [I, J, JT, JEND, M2, XA, XB, YC, YD, P, DB, DB4, DB2, OA, OB] = L.take(I32, 15);
-  const [A00, A01, A10, A11, B00, B01, B10, B11, VA, VB, VC, VD] = L.take(V128, 12);
-  const [S00, S01, S10, S11] = L.take(F64, 4);
-  const ptr = (base: number) => [...get(base), ...get(P), ...op.i32Add];
-  const step = (acc: number[], offset: number) => [
-    ...ptr(XA), ...op.v128Load(offset), ...set(VA), ...ptr(XB), ...op.v128Load(offset), ...set(VB),
-    ...ptr(YC), ...op.v128Load(offset), ...set(VC), ...ptr(YD), ...op.v128Load(offset), ...set(VD),
-    ...[[VA, VC], [VA, VD], [VB, VC], [VB, VD]].flatMap(([u, v], q) => [...get(acc[q]), ...get(u), ...get(v), ...op.f64x2Mul, ...op.f64x2Add, ...set(acc[q])]),
-  ];
-  const scalar = (sum: number, u: number, v: number) => [
-    ...get(sum), ...ptr(u), ...op.f64Load(), ...ptr(v), ...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...set(sum),
-  ];
-  const A = [A00, A01, A10, A11];
-  const B = [B00, B01, B10, B11];
-  const S = [S00, S01, S10, S11];
-  /** Dot products of rows XA, XB with columns YC, YD into S00 … S11. */
-  const block = [
-    ...[...A, ...B].flatMap((a) => [...zero128, ...set(a)]), ...c32(0), ...set(P),
-    ...whileBelow(P, DB4, [step(A, 0), step(B, 16), bump(P, 32)]),
-    ...A.flatMap((a, q) => [...get(a), ...get(B[q]), ...op.f64x2Add, ...set(a)]),
-    ...whileBelow(P, DB2, [step(A, 0), bump(P, 16)]),
-    ...A.flatMap((a, q) => [...laneSum(a), ...set(S[q])]),
-    ...whileBelow(P, DB, [scalar(S00, XA, YC), scalar(S01, XA, YD), scalar(S10, XB, YC), scalar(S11, XB, YD), bump(P, 8)]),
-  ];
-  const rowPointers = [
-    ...get(X), ...get(I), ...get(DB), ...op.i32Mul, ...op.i32Add, ...set(XA), ...get(XA), ...get(DB), ...op.i32Add, ...set(XB),
-    ...get(OUT), ...get(I), ...get(M), ...op.i32Mul, ...c32(3), ...op.i32Shl, ...op.i32Add, ...set(OA),
-    ...get(OA), ...get(M), ...c32(3), ...op.i32Shl, ...op.i32Add, ...set(OB),
-  ];
-  const colPointers = (yd: number[]) => [...get(Y), ...get(J), ...get(DB), ...op.i32Mul, ...op.i32Add, ...set(YC), ...yd, ...set(YD)];
-  const out = (o: number, sum: number, offset: number) => [...get(o), ...get(J), ...c32(3), ...op.i32Shl, ...op.i32Add, ...get(sum), ...op.f64Store(offset)];
-  return funcBody(L.runs, [
-    get(D), c32(3), op.i32Shl, set(DB), get(D), c32(-4), op.i32And, c32(3), op.i32Shl, set(DB4),
-    get(D), c32(-2), op.i32And, c32(3), op.i32Shl, set(DB2), get(M), c32(-2), op.i32And, set(M2), c32(0), set(JT),
-    whileBelow(JT, M2, [
-      get(JT), get(TILE), op.i32Add, get(M2), get(JT), get(TILE), op.i32Add, get(M2), op.i32LtU, op.select, set(JEND),
-      get(R0), set(I),
-      whileBelow(I, R1, [
-        rowPointers, get(JT), set(J),
-        whileBelow(J, JEND, [
-          colPointers([...get(YC), ...get(DB), ...op.i32Add]), block,
-          out(OA, S00, 0), out(OA, S01, 8), out(OB, S10, 0), out(OB, S11, 8), bump(J, 2),
-        ]),
-        bump(I, 2),
-      ]),
-      get(JT), get(TILE), op.i32Add, set(JT),
-    ]),
-    // Odd m: the last column against both rows of each pair (as column YD too; those sums are not stored).
-    op.block, get(M2), get(M), op.i32GeU, op.brIf(0),
-    get(M2), set(J), get(R0), set(I),
-    whileBelow(I, R1, [rowPointers, colPointers(get(YC)), block, out(OA, S00, 0), out(OB, S10, 0), bump(I, 2)]),
-    op.end,
-  ]);
-}
-
 /** Plan entries below this are dropped (as `kernelPlanRows`' `PLAN_SKIP`). */
 const PLAN_SKIP = Math.exp(-100);
 
@@ -237,58 +139,6 @@ function planLog(): number[] {
       whileBelow(J, M2, [entry(false), bump(J, 2), bump(JB, 16)]),
       op.block, get(J), get(M), op.i32GeU, op.brIf(0), entry(true), op.end,
       at(ROWS, I), laneSum(AS), op.f64Store(), at(TRANS, I), laneSum(AC), op.f64Store(),
-      bump(I, 1),
-    ]),
-  ]);
-}
-
-/** `K_ij ← exp(alpha_i + beta_j + invEps · K_ij)` (the kernel holding `x_i·y_j`), flushed below the floor. */
-function expand(): number[] {
-  const [K, M, ALPHA, BETA, R0, R1, INV, I, J, RP, M2] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-  const [A, IE, T, U, KK, R, R2, R4] = [11, 12, 13, 14, 15, 16, 17, 18];
-  const exponent = [
-    get(A), at(BETA, J), op.v128Load(), op.f64x2Add, get(IE), at(RP, J), op.v128Load(), op.f64x2Mul, op.f64x2Add, set(T),
-  ];
-  // The exponential's constants in locals (19 …): rebuilt from immediates at every use they cost about a third.
-  const EXP = new VectorExp(KERNEL_FLOOR, R4 + 1);
-  return funcBody([[4, I32], [8 + VEXP_CONSTANTS, V128]], [
-    ...EXP.init(), get(M), c32(-2), op.i32And, set(M2), get(INV), op.f64x2Splat, set(IE), get(R0), set(I),
-    whileBelow(I, R1, [
-      rowStart(K, I, M), set(RP), at(ALPHA, I), op.f64Load(), op.f64x2Splat, set(A), c32(0), set(J),
-      whileBelow(J, M2, [at(RP, J), ...exponent, ...EXP.emit(T, U, KK, R, R2, R4), op.v128Store(), bump(J, 2)]),
-      // Odd m: the last entry, computed on a pair whose second lane (read past the row, inside the memory) is dropped.
-      op.block, get(J), get(M), op.i32GeU, op.brIf(0),
-      at(RP, J), ...exponent, ...EXP.emit(T, U, KK, R, R2, R4), op.f64x2ExtractLane(0), op.f64Store(), op.end,
-      bump(I, 1),
-    ]),
-  ]);
-}
-
-/**
- * Fused build for small d: `K_ij ← exp(alpha_i + beta_j + invEps · x_i·y_j)` from the row-major `xs` and the
- * coordinate-major `ysT` (coordinate k of point j at `ysT + k·stride + 8j`, `stride` ≥ 8·(m + 1) rounded to 16).
- */
-function buildSmall(): number[] {
-  const [K, M, ALPHA, BETA, R0, R1, XS, YST, D, STRIDE, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-  const [I, J, RP, M2, XI, KB, KEND, P] = [11, 12, 13, 14, 15, 16, 17, 18];
-  const [A, IE, T, S, U, KK, R, R2, R4] = [19, 20, 21, 22, 23, 24, 25, 26, 27];
-  const exponent = [
-    zero128, set(S), get(YST), get(J), c32(3), op.i32Shl, op.i32Add, set(P), get(XI), set(KB),
-    whileBelow(KB, KEND, [
-      get(S), get(KB), op.v128Load64Splat(0), get(P), op.v128Load(0), op.f64x2Mul, op.f64x2Add, set(S),
-      bump(KB, 8), get(P), get(STRIDE), op.i32Add, set(P),
-    ]),
-    get(A), at(BETA, J), op.v128Load(), op.f64x2Add, get(IE), get(S), op.f64x2Mul, op.f64x2Add, set(T),
-  ].flat();
-  const EXP = new VectorExp(KERNEL_FLOOR, R4 + 1);
-  return funcBody([[8, I32], [9 + VEXP_CONSTANTS, V128]], [
-    ...EXP.init(), get(M), c32(-2), op.i32And, set(M2), get(INV), op.f64x2Splat, set(IE), get(R0), set(I),
-    whileBelow(I, R1, [
-      rowStart(K, I, M), set(RP), at(ALPHA, I), op.f64Load(), op.f64x2Splat, set(A), c32(0), set(J),
-      rowStart(XS, I, D), set(XI), get(XI), get(D), c32(3), op.i32Shl, op.i32Add, set(KEND),
-      whileBelow(J, M2, [at(RP, J), exponent, ...EXP.emit(T, U, KK, R, R2, R4), op.v128Store(), bump(J, 2)]),
-      op.block, get(J), get(M), op.i32GeU, op.brIf(0),
-      at(RP, J), exponent, ...EXP.emit(T, U, KK, R, R2, R4), op.f64x2ExtractLane(0), op.f64Store(), op.end,
       bump(I, 1),
     ]),
   ]);

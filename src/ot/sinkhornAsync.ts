@@ -14,7 +14,7 @@ import { sweepBlock } from "./sweep.js";
 import { defaultThreads, SweepTeam } from "./sweepPool.js";
 import { chooseBackend, OnlineSweepCount } from "./sweepRunner.js";
 import { makeWorkspace } from "./workspace.js";
-import { shareOnlineEngine } from "./onlineEngine.js";
+import { shareOnlineEngine } from "./onlineLayout.js";
 
 /** Pairs below which the parallel driver runs on the calling thread. */
 export const PARALLEL_MIN_PAIRS = 250_000;

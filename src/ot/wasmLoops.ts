@@ -1,6 +1,7 @@
 /**
  * Small instruction builders shared by the WebAssembly SIMD loops of the online sweeps (`onlineWasm.ts`,
- * `onlineWasmSingle.ts`): address arithmetic, counted loops and local-index allocation.
+ * `onlineWasmSingle.ts`) and the dense backend (`denseWasm.ts`, `denseWasmBuild.ts`): address arithmetic, counted
+ * loops and local-index allocation.
  */
 import { op } from "./wasmAssembler.js";
 
@@ -10,6 +11,12 @@ const { localGet: get, localSet: set, i32Const: c32 } = op;
 export const add = (a: number, b: number) => [...get(a), ...get(b), ...op.i32Add];
 /** `base + (index << shift)`. */
 export const scaled = (base: number, index: number, shift: number) => [...get(base), ...get(index), ...c32(shift), ...op.i32Shl, ...op.i32Add];
+/** `base + index·8` (entry `index` of a float64 array). */
+export const at = (base: number, index: number) => scaled(base, index, 3);
+/** `k + i·m·8`: row i of a row-major float64 matrix with m columns. */
+export const rowStart = (k: number, i: number, m: number) => [...get(k), ...get(i), ...get(m), ...op.i32Mul, ...c32(3), ...op.i32Shl, ...op.i32Add];
+/** An f64x2 zero on the stack. */
+export const zero128 = [...op.f64Const(0), ...op.f64x2Splat];
 /** Address of coordinate 1 of float64 query i stored by coordinate with byte stride `qs`: `q + qs + 8i`. */
 export const queryCoordinate1 = (q: number, qs: number, i: number) => [...get(q), ...get(qs), ...op.i32Add, ...get(i), ...c32(3), ...op.i32Shl, ...op.i32Add];
 /** `lane 0 + lane 1` of an f64x2 local. */

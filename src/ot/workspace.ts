@@ -3,7 +3,7 @@
  * translation invariant) to limit cancellation in `½‖x‖² + ½‖y‖² − x·y`. Buffers can live in
  * `SharedArrayBuffer`s so `worker_threads` read and write them without copies.
  */
-import type { SharedEngineMemory } from "./onlineEngine.js";
+import type { SharedEngineMemory } from "./onlineLayout.js";
 import type { OtProblem } from "./problem.js";
 
 /** Buffers shared by the Sinkhorn driver and the sweep kernels. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeKey, normal2d } from "../../src/core/rng.js";
-import { OnlineEngine, shareOnlineEngine, TILE_BYTES } from "../../src/ot/onlineEngine.js";
+import { OnlineEngine, TILE_BYTES } from "../../src/ot/onlineEngine.js";
+import { shareOnlineEngine } from "../../src/ot/onlineLayout.js";
 import { otProblem } from "../../src/ot/problem.js";
 import { makeWorkspace, type Workspace } from "../../src/ot/workspace.js";
 
