@@ -3,6 +3,7 @@
  * instructions. Accurate to a few ulps of `Math.exp` over the normal range.
  */
 import { op } from "./wasmAssembler.js";
+import { VectorConstants } from "./wasmLoops.js";
 
 const { localGet: get, localSet: set, i32Const: c32 } = op;
 
@@ -35,23 +36,9 @@ export const VEXP_CONSTANTS = 22;
  * the loop) the constants are read from locals; V8 otherwise rebuilds every `v128.const` from two 64-bit moves at
  * each use, which cost about a third of the time of a sweep's inner loop.
  */
-export class VectorExp {
-  private readonly values: number[][];
-  private readonly first: number | undefined;
-
+export class VectorExp extends VectorConstants {
   constructor(floor: number, constLocals?: number) {
-    this.values = constants(floor);
-    this.first = constLocals;
-  }
-
-  /** Instructions that fill the constant locals (empty without them). */
-  init(): number[][] {
-    const first = this.first;
-    return first === undefined ? [] : this.values.map((v, k) => [...v, ...set(first + k)]);
-  }
-
-  private c(k: number): number[] {
-    return this.first === undefined ? this.values[k] : get(this.first + k);
+    super(constants(floor), constLocals);
   }
 
   /** Leaves `exp(t)` on the stack; uses the scratch v128 locals u, k, r, r2 (`r²`), r4 (`r⁴`). */

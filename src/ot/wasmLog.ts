@@ -7,6 +7,7 @@
  * give finite garbage (callers mask them).
  */
 import { op } from "./wasmAssembler.js";
+import { VectorConstants } from "./wasmLoops.js";
 
 const { localGet: get, localSet: set, i32Const: c32 } = op;
 
@@ -38,22 +39,9 @@ export const VLOG_CONSTANTS = 21;
  * locals, filled by {@link init} before the loop) the constants are read from locals rather than rebuilt at each
  * use (see `VectorExp`).
  */
-export class VectorLog {
-  private readonly values = constants();
-  private readonly first: number | undefined;
-
+export class VectorLog extends VectorConstants {
   constructor(constLocals?: number) {
-    this.first = constLocals;
-  }
-
-  /** Instructions that fill the constant locals (empty without them). */
-  init(): number[][] {
-    const first = this.first;
-    return first === undefined ? [] : this.values.map((v, k) => [...v, ...set(first + k)]);
-  }
-
-  private c(k: number): number[] {
-    return this.first === undefined ? this.values[k] : get(this.first + k);
+    super(constants(), constLocals);
   }
 
   /** Leaves `log(x)` on the stack; uses the scratch v128 locals e (exponent), m (mantissa, then s), z (`s²`). */

@@ -42,3 +42,29 @@ export function locals(params: number) {
     runs,
   };
 }
+
+/**
+ * Constants of an emitted vector function (`VectorExp`, `VectorLog`): with `first` (the first of `values.length`
+ * consecutive v128 locals, filled by {@link init} before the loop) they are read from locals; without it they are
+ * rebuilt from immediates at each use, which V8 does with two 64-bit moves every time.
+ */
+export class VectorConstants {
+  private readonly values: number[][];
+  private readonly first: number | undefined;
+
+  constructor(values: number[][], first?: number) {
+    this.values = values;
+    this.first = first;
+  }
+
+  /** Instructions that fill the constant locals (empty without them). */
+  init(): number[][] {
+    const first = this.first;
+    return first === undefined ? [] : this.values.map((v, k) => [...v, ...set(first + k)]);
+  }
+
+  /** Constant k on the stack. */
+  protected c(k: number): number[] {
+    return this.first === undefined ? this.values[k] : get(this.first + k);
+  }
+}
