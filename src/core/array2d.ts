@@ -2,7 +2,7 @@
  * Row-major `[rows, cols]` float64 arrays: the one array type of the public API.
  * Element `(i, j)` lives at `data[i * cols + j]`. Point clouds are `[n, d]`.
  */
-import { check } from "./errors.js";
+import { check, SbkitInputError } from "./errors.js";
 
 /** A row-major `[rows, cols]` array of float64 values. */
 export interface Array2D {
@@ -66,13 +66,13 @@ export function row(x: Array2D, i: number): Float64Array {
 
 /** Throws unless every entry is finite; reports the first bad index. */
 export function checkAllFinite(values: ArrayLike<number>, fn: string, argument: string, cols = 1): void {
-  for (let k = 0; k < values.length; k++) {
-    const v = values[k];
-    if (!Number.isFinite(v)) {
-      const where = cols > 1 ? `[${Math.floor(k / cols)}, ${k % cols}]` : `[${k}]`;
-      check(false, fn, argument, `has a non-finite value ${v} at ${where}`);
-    }
-  }
+  for (let k = 0; k < values.length; k++) if (!Number.isFinite(values[k])) throwNonFinite(values, k, fn, argument, cols);
+}
+
+/** The error of {@link checkAllFinite} for the non-finite entry `k` (`[row, col]` when `cols > 1`). */
+export function throwNonFinite(values: ArrayLike<number>, k: number, fn: string, argument: string, cols = 1): never {
+  const where = cols > 1 ? `[${Math.floor(k / cols)}, ${k % cols}]` : `[${k}]`;
+  throw new SbkitInputError(fn, argument, `has a non-finite value ${values[k]} at ${where}`);
 }
 
 /** Column means of `[n, d]` data: a length-`d` vector. */

@@ -7,8 +7,9 @@
  * A problem is immutable data: it stores the points (not an n×m cost matrix), the weights and ε.
  * (Cuturi 2013, "Sinkhorn distances"; Chizat et al. 2018 for the KL-relaxed unbalanced problem.)
  */
-import { checkAllFinite, toArray2D, type Array2D, type Array2DLike } from "../core/array2d.js";
+import { checkAllFinite, throwNonFinite, toArray2D, type Array2D, type Array2DLike } from "../core/array2d.js";
 import { check, checkPositive } from "../core/errors.js";
+import { wasmFirstNonFinite } from "./prepWasm.js";
 
 /** An entropic OT problem. `sourceRho`/`targetRho` are `Infinity` for a hard (balanced) marginal. */
 export interface OtProblem {
@@ -63,6 +64,13 @@ function weights(w: ArrayLike<number> | undefined, n: number, fn: string, argume
   return out;
 }
 
+/** {@link checkAllFinite} of the points, scanned in WebAssembly when there are many (`prepWasm.ts`; cold JS is slow). */
+function checkFinitePoints(x: Array2D, fn: string, argument: string): void {
+  const bad = wasmFirstNonFinite(x.data);
+  if (bad === undefined) checkAllFinite(x.data, fn, argument, x.cols);
+  else if (bad >= 0) throwNonFinite(x.data, bad, fn, argument, x.cols);
+}
+
 function rho(value: number | undefined, fallback: number | undefined, fn: string, argument: string): number {
   const r = value ?? fallback;
   if (r === undefined || r === Infinity) return Infinity;
@@ -82,8 +90,8 @@ export function otProblem(source: Array2DLike, target: Array2DLike, options: OtP
   check(y.rows > 0, fn, "target", "must not be empty");
   check(x.cols > 0, fn, "source", "must have at least one column");
   check(x.cols === y.cols, fn, "target", `has dimension ${y.cols}, but source has dimension ${x.cols}`);
-  checkAllFinite(x.data, fn, "source", x.cols);
-  checkAllFinite(y.data, fn, "target", y.cols);
+  checkFinitePoints(x, fn, "source");
+  checkFinitePoints(y, fn, "target");
   const epsilon = checkPositive(options.epsilon, fn, "epsilon");
   return {
     source: x,
