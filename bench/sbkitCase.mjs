@@ -19,5 +19,5 @@ const res = await sinkhornAsync(otProblem(x, y, { epsilon: Number(eps) }), {
 const seconds = (performance.now() - t0) / 1000;
 console.log(JSON.stringify({
   seconds, cost: res.cost, marginalError: res.marginalError, converged: res.converged, iterations: res.iterations,
-  stages: res.epsilonStages.length, backend: res.backend.kind, peakMB: process.resourceUsage().maxRSS / 1024,
+  stages: res.epsilonStages.length, backend: res.backend.kind, precision: res.backend.kernelPrecision, builds: res.backend.kernelBuilds, fallbacks: res.backend.fallbackRows, peakMB: process.resourceUsage().maxRSS / 1024,
 }));

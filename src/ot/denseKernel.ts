@@ -19,6 +19,16 @@ const PLAN_SKIP = Math.exp(-100);
  * the flushed mass in its error bound.
  */
 export const KERNEL_FLOOR = -600;
+/**
+ * The floor of a kernel stored in float32 (`denseStore.ts`, precision `"single"`): float32 is normal down to
+ * `e^{−87.3}`; the products of `rescale` are computed in float64 and flushed below this before rounding.
+ */
+export const KERNEL_FLOOR_SINGLE = -80;
+
+/** The kernel floor for float32 (`single`) or float64 storage. */
+export function kernelFloor(single: boolean): number {
+  return single ? KERNEL_FLOOR_SINGLE : KERNEL_FLOOR;
+}
 const FLUSH = Math.exp(KERNEL_FLOOR);
 const FLUSH_SQRT = Math.exp(KERNEL_FLOOR / 2);
 

@@ -14,35 +14,44 @@
  * - ε-stage change ε → ε/2 (the default factor ½, all stages but the last): `K̃ ← (diag(u) K̃ diag(v))²` at the
  *   old ε, which is exactly the kernel at ε/2 with `(f̃, g̃) ← (f, g)`; other ratios (the last stage, which ends at
  *   the requested ε) rebuild `K̃` from the points (one dot product and one `exp` per pair).
- * Honest underflow: entries below `e^{−600}` are stored as 0 (see `KERNEL_FLOOR`). The backend keeps a bound
- * `e^{lost}` on the absolute error of every entry and a bound on the relative error accumulated by in-place updates,
- * rebuilds exactly when either grows too large (the relative one beyond 1% of the tolerance), and accepts a sum
- * `s_j` only when it is finite and `e^{lost} · Σ w < 1e-15 · s_j`. A row that fails is recomputed by the exact
+ * Honest underflow: entries below `e^{−600}` (float32 kernels: `e^{−80}`) are stored as 0 (see `kernelFloor`). The
+ * backend keeps a bound `e^{lost}` on the absolute error of every entry and a bound on the relative error accumulated
+ * by in-place updates and float32 rounding (2⁻²⁴ per stored entry), rebuilds exactly when either grows too large (the
+ * relative one beyond 1% of the tolerance), and accepts a sum `s_j` only when it is finite and
+ * `e^{lost} · Σ w < 1e-15 · s_j`. A row that fails is recomputed by the exact
  * online log-sum-exp ({@link lseRows}) and counted in `fallbackRows`; the kernel is then re-stabilized at the next
  * request. Extreme cases (no ε-scaling at tiny ε, strongly unbalanced problems that empty whole rows) can fall back
  * often; the result stays exact, only slower.
  */
 import { lseRows } from "./lseKernel.js";
 import type { OtProblem } from "./problem.js";
-import { KERNEL_FLOOR } from "./denseKernel.js";
 import type { DenseStore } from "./denseStore.js";
 import type { SinkhornBackendInfo } from "./sinkhornResult.js";
 import type { SweepRequest } from "./sinkhornSteps.js";
 import { runSweep } from "./sweep.js";
 import type { Workspace } from "./workspace.js";
 
-/** Absorb when a scaling on the input side leaves `[e^{−ABSORB}, e^{ABSORB}]`. */
-const ABSORB = 50;
-/** Absolute error bound (log) right after an exact build: entries below `e^{KERNEL_FLOOR}` are stored as 0. */
-const FLOOR = KERNEL_FLOOR;
-/** Rebuild exactly instead of updating in place when the absolute error bound would exceed `e^{LOST_MAX}`. */
-const LOST_MAX = -300;
+/**
+ * Absorb when a scaling on the input side leaves `[e^{−ABSORB}, e^{ABSORB}]` — sooner for float32 kernels, whose
+ * flushed entries (below `e^{−80}` instead of `e^{−600}`) a large scaling would make count.
+ */
+const ABSORB = { double: 50, single: 20 } as const;
+/**
+ * Rebuild exactly instead of updating in place when the absolute error bound would exceed `e^{floor + LOST_ROOM}`
+ * (`floor` the store's: −600 for float64 kernels, so `e^{−300}`; −80 for float32, `e^{−35}`, room for two absorptions).
+ */
+const LOST_ROOM = { double: 300, single: 45 } as const;
 /** In-place updates may add a relative error of at most this fraction of the tolerance (≥ 1e-15 absolute). */
 const DRIFT_SHARE = 0.01;
 /** In-place updates need factors within `e^{±UPDATE_MAX}` (no overflow); larger moves rebuild exactly. */
 const UPDATE_MAX = 300;
-/** A sum is trusted when the lost mass is below this fraction of it. */
+/**
+ * A sum is trusted when the lost (flushed) mass is below this fraction of it — for float64 kernels; a float32 kernel's
+ * entries already carry a relative error of 2⁻²⁴, so there the flushed mass may take a tenth of the relative error
+ * budget (0.1 · 1% of the tolerance), which a sum's relative error turns into at most that much marginal error.
+ */
 const ACCEPT = 1e-15;
+const ACCEPT_BUDGET_SHARE = 0.1;
 const ULP = 2 ** -52;
 /** Up to this dimension the plan pass uses d + 2 matrix–vector products; above it one `log` per entry. */
 const EXPANDED_MAX_DIM = 16;
@@ -57,16 +66,21 @@ export class DenseSweeps {
   private readonly gTilde: Float64Array;
   /** `1/ε` of the kernel; `NaN` before the first build. */
   private invEpsK = NaN;
-  private lost = FLOOR;
+  private lost: number;
   private drift = 0;
   private readonly driftMax: number;
+  private readonly lostMax: number;
+  /** Fraction of a sum the flushed mass may be (see {@link ACCEPT}). */
+  private readonly accept: number;
   private restabilize = false;
+  /** Set when a sum was not finite (an entry overflowed: in-place updates would keep it), so the next request rebuilds. */
+  private overflowed = false;
   private builds = 0;
   private updates = 0;
   private fallbacks = 0;
 
   /**
-   * `store` holds the `[n, m]` kernel (8·n·m bytes, allocated by the caller within the memory budget). `tolerance`
+   * `store` holds the `[n, m]` kernel (8·n·m bytes, 4·n·m in float32; allocated by the caller within the memory budget). `tolerance`
    * (the L1 marginal error to reach) bounds the relative error in-place updates may accumulate before an exact
    * rebuild: a relative error δ in every entry moves each marginal by at most δ in L1.
    */
@@ -76,13 +90,19 @@ export class DenseSweeps {
     this.a = problem.sourceWeights;
     this.b = problem.targetWeights;
     this.store = store;
+    this.lost = store.floor;
+    this.lostMax = store.floor + LOST_ROOM[store.precision];
+    this.accept = store.precision === "single" ? Math.max(ACCEPT, ACCEPT_BUDGET_SHARE * this.driftMax) : ACCEPT;
     this.fTilde = new Float64Array(ws.n);
     this.gTilde = new Float64Array(ws.m);
   }
 
   /** Diagnostics for the result. */
   info(): SinkhornBackendInfo {
-    return { kind: "dense", kernelBuilds: this.builds, kernelUpdates: this.updates, fallbackRows: this.fallbacks, singlePrecisionSweeps: 0 };
+    return {
+      kind: "dense", kernelBuilds: this.builds, kernelUpdates: this.updates, fallbackRows: this.fallbacks, singlePrecisionSweeps: 0,
+      kernelPrecision: this.store.precision,
+    };
   }
 
   /**
@@ -107,7 +127,7 @@ export class DenseSweeps {
     }
     let worst = 0;
     for (let k = 0; k < input.length; k++) worst = Math.max(worst, Math.abs(input[k] - inputTilde[k]));
-    if (this.restabilize || worst * invEps > ABSORB) {
+    if (this.restabilize || worst * invEps > ABSORB[this.store.precision]) {
       if (!this.tryUpdate(invEps, false)) this.build(invEps);
     }
   }
@@ -123,9 +143,10 @@ export class DenseSweeps {
     this.fTilde.set(f);
     this.gTilde.set(g);
     this.invEpsK = invEps;
-    this.lost = FLOOR;
-    this.drift = 0;
+    this.lost = this.store.floor;
+    this.drift = this.store.rounding;
     this.restabilize = false;
+    this.overflowed = false;
     this.builds++;
   }
 
@@ -136,6 +157,7 @@ export class DenseSweeps {
   private tryUpdate(invEps: number, square: boolean): boolean {
     const { n, m, f, g } = this.ws;
     const { rowVec, colVec } = this.store;
+    if (this.overflowed) return false;
     let maxP = -Infinity;
     let maxQ = -Infinity;
     let span = 0;
@@ -151,12 +173,13 @@ export class DenseSweeps {
       maxQ = Math.max(maxQ, t);
       span = Math.max(span, Math.abs(t));
     }
-    // Absolute bound: flushed entries grow with the factors (squaring only shrinks them); new flushes ≤ e^{FLOOR}.
-    const lost = Math.max(FLOOR, this.lost + maxP + maxQ);
-    // Relative: three roundings, and the exponents t = (f − f̃)/ε carry ≈ 2·ULP·|t| each; squaring doubles it.
-    const step = ULP * (4 + 4 * span);
+    // Absolute bound: flushed entries grow with the factors (squaring only shrinks them); new flushes ≤ e^{floor}.
+    const lost = Math.max(this.store.floor, this.lost + maxP + maxQ);
+    // Relative: three roundings, and the exponents t = (f − f̃)/ε carry ≈ 2·ULP·|t| each, plus the rounding of the
+    // stored result (float32 kernels); squaring doubles it.
+    const step = ULP * (4 + 4 * span) + this.store.rounding;
     const drift = square ? 2 * (this.drift + step) : this.drift + step;
-    if (!(span <= UPDATE_MAX) || lost > LOST_MAX || drift > this.driftMax) return false;
+    if (!(span <= UPDATE_MAX) || lost > this.lostMax || drift > this.driftMax) return false;
     for (let i = 0; i < n; i++) rowVec[i] = Math.exp(rowVec[i]);
     for (let j = 0; j < m; j++) colVec[j] = Math.exp(colVec[j]);
     this.store.rescale(square);
@@ -180,13 +203,14 @@ export class DenseSweeps {
     }
     this.store.transposeTimesVector();
     const s = this.store.colOut;
-    const floor = Math.exp(this.lost) * total / ACCEPT;
+    const floor = Math.exp(this.lost) * total / this.accept;
     let bad = 0;
     for (let j = 0; j < m; j++) {
       if (s[j] > floor && s[j] < Infinity) {
         outY[j] = Math.log(s[j]) + (halfSqY[j] - this.gTilde[j]) * invEps;
         shiftY[j] = outY[j];
       } else {
+        if (!(s[j] < Infinity)) this.overflowed = true;
         lseRows(ys, xs, d, n, hX, invEps, shiftY, outY, j, j + 1);
         bad++;
       }
@@ -205,13 +229,14 @@ export class DenseSweeps {
     }
     this.store.timesVector();
     const s = this.store.rowOut;
-    const floor = Math.exp(this.lost) * total / ACCEPT;
+    const floor = Math.exp(this.lost) * total / this.accept;
     let bad = 0;
     for (let i = 0; i < n; i++) {
       if (s[i] > floor && s[i] < Infinity) {
         outX[i] = Math.log(s[i]) + (halfSqX[i] - this.fTilde[i]) * invEps;
         shiftX[i] = outX[i];
       } else {
+        if (!(s[i] < Infinity)) this.overflowed = true;
         lseRows(xs, ys, d, m, hY, invEps, shiftX, outX, i, i + 1);
         bad++;
       }
@@ -241,7 +266,7 @@ export class DenseSweeps {
       : this.store.plan(this.a, this.b, this.fTilde, this.gTilde, 1 / invEps, outX, outY);
     let mass = 0;
     for (let i = 0; i < n; i++) mass += outX[i];
-    if (Number.isFinite(transport) && Math.exp(this.lost) < ACCEPT * mass) return transport;
+    if (Number.isFinite(transport) && Math.exp(this.lost) < this.accept * mass) return transport;
     this.fallbacks += n;
     return runSweep({ kind: "plan", invEps }, this.ws);
   }

@@ -1,13 +1,14 @@
 /**
  * WebAssembly SIMD (`f64x2`) loops of the dense backend's exact kernel build `K_ij = exp(alpha_i + beta_j +
  * invEps · x_i·y_j)` (see `denseKernel.ts` `buildKernelRows` for the JavaScript version): `gram`/`gramPairs` write the
- * dot products into the kernel's place, `expand` turns them into the exponentials; `buildSmall` fuses both for small
- * d. Part of the module of `denseWasm.ts` (arguments as documented there).
+ * float64 dot products into the kernel's place (float64 kernels) or a scratch block (float32 kernels), `expand` turns
+ * them into the exponentials; `buildSmall` fuses both for small d. Part of the module of `denseWasm.ts` (arguments
+ * as documented there); `expand` and `buildSmall` come in a float64 and a float32 version ({@link KernelEntries}).
  */
-import { KERNEL_FLOOR } from "./denseKernel.js";
+import { kernelFloor } from "./denseKernel.js";
 import { F64, funcBody, I32, op, V128 } from "./wasmAssembler.js";
 import { VEXP_CONSTANTS, VectorExp } from "./wasmExp.js";
-import { at, bump, laneSum, locals, rowStart, whileBelow, zero128 } from "./wasmLoops.js";
+import { at, bump, type KernelEntries, laneSum, locals, rowStart, whileBelow, zero128 } from "./wasmLoops.js";
 
 const { localGet: get, localSet: set, i32Const: c32 } = op;
 
@@ -99,24 +100,30 @@ export function gramPairs(): number[] {
   ]);
 }
 
-/** `K_ij ← exp(alpha_i + beta_j + invEps · K_ij)` (the kernel holding `x_i·y_j`), flushed below the floor. */
-export function expand(): number[] {
-  const [K, M, ALPHA, BETA, R0, R1, INV, I, J, RP, M2] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-  const [A, IE, T, U, KK, R, R2, R4] = [11, 12, 13, 14, 15, 16, 17, 18];
+/**
+ * `K_ij ← exp(alpha_i + beta_j + invEps · G_ij)` for rows `[r0, r1)`, flushed below the floor, with the dot products
+ * `G` (float64, row-major, m per row) of row `r0` onwards at `g`: in place (`g` = row r0 of a float64 kernel) or
+ * from a scratch block (float32 kernels). Params (k, m, alpha, beta, r0, r1: i32; invEps: f64; g: i32).
+ */
+export function expand(ke: KernelEntries): number[] {
+  const [K, M, ALPHA, BETA, R0, R1, INV, G] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const L = locals(8);
+  const [I, J, RP, GP, M2] = L.take(I32, 5);
+  const [A, IE, T, U, KK, R, R2, R4] = L.take(V128, 8);
   const exponent = [
-    get(A), at(BETA, J), op.v128Load(), op.f64x2Add, get(IE), at(RP, J), op.v128Load(), op.f64x2Mul, op.f64x2Add, set(T),
+    get(A), at(BETA, J), op.v128Load(), op.f64x2Add, get(IE), at(GP, J), op.v128Load(), op.f64x2Mul, op.f64x2Add, set(T),
   ];
-  // The exponential's constants in locals (19 …): rebuilt from immediates at every use they cost about a third.
-  const EXP = new VectorExp(KERNEL_FLOOR, R4 + 1);
-  return funcBody([[4, I32], [8 + VEXP_CONSTANTS, V128]], [
-    ...EXP.init(), get(M), c32(-2), op.i32And, set(M2), get(INV), op.f64x2Splat, set(IE), get(R0), set(I),
+  // The exponential's constants in locals: rebuilt from immediates at every use they cost about a third.
+  const EXP = new VectorExp(kernelFloor(ke.single), L.take(V128, VEXP_CONSTANTS)[0]);
+  return funcBody(L.runs, [
+    ...EXP.init(), get(M), c32(-2), op.i32And, set(M2), get(INV), op.f64x2Splat, set(IE), get(R0), set(I), get(G), set(GP),
     whileBelow(I, R1, [
-      rowStart(K, I, M), set(RP), at(ALPHA, I), op.f64Load(), op.f64x2Splat, set(A), c32(0), set(J),
-      whileBelow(J, M2, [at(RP, J), ...exponent, ...EXP.emit(T, U, KK, R, R2, R4), op.v128Store(), bump(J, 2)]),
+      ke.rowStart(K, I, M), set(RP), at(ALPHA, I), op.f64Load(), op.f64x2Splat, set(A), c32(0), set(J),
+      whileBelow(J, M2, [ke.at(RP, J), ...exponent, ...EXP.emit(T, U, KK, R, R2, R4), ke.storePair(), bump(J, 2)]),
       // Odd m: the last entry, computed on a pair whose second lane (read past the row, inside the memory) is dropped.
       op.block, get(J), get(M), op.i32GeU, op.brIf(0),
-      at(RP, J), ...exponent, ...EXP.emit(T, U, KK, R, R2, R4), op.f64x2ExtractLane(0), op.f64Store(), op.end,
-      bump(I, 1),
+      ke.at(RP, J), ...exponent, ...EXP.emit(T, U, KK, R, R2, R4), op.f64x2ExtractLane(0), ke.storeOne(), op.end,
+      bump(I, 1), get(GP), get(M), c32(3), op.i32Shl, op.i32Add, set(GP),
     ]),
   ]);
 }
@@ -125,7 +132,7 @@ export function expand(): number[] {
  * Fused build for small d: `K_ij ← exp(alpha_i + beta_j + invEps · x_i·y_j)` from the row-major `xs` and the
  * coordinate-major `ysT` (coordinate k of point j at `ysT + k·stride + 8j`, `stride` ≥ 8·(m + 1) rounded to 16).
  */
-export function buildSmall(): number[] {
+export function buildSmall(ke: KernelEntries): number[] {
   const [K, M, ALPHA, BETA, R0, R1, XS, YST, D, STRIDE, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const [I, J, RP, M2, XI, KB, KEND, P] = [11, 12, 13, 14, 15, 16, 17, 18];
   const [A, IE, T, S, U, KK, R, R2, R4] = [19, 20, 21, 22, 23, 24, 25, 26, 27];
@@ -137,15 +144,15 @@ export function buildSmall(): number[] {
     ]),
     get(A), at(BETA, J), op.v128Load(), op.f64x2Add, get(IE), get(S), op.f64x2Mul, op.f64x2Add, set(T),
   ].flat();
-  const EXP = new VectorExp(KERNEL_FLOOR, R4 + 1);
+  const EXP = new VectorExp(kernelFloor(ke.single), R4 + 1);
   return funcBody([[8, I32], [9 + VEXP_CONSTANTS, V128]], [
     ...EXP.init(), get(M), c32(-2), op.i32And, set(M2), get(INV), op.f64x2Splat, set(IE), get(R0), set(I),
     whileBelow(I, R1, [
-      rowStart(K, I, M), set(RP), at(ALPHA, I), op.f64Load(), op.f64x2Splat, set(A), c32(0), set(J),
+      ke.rowStart(K, I, M), set(RP), at(ALPHA, I), op.f64Load(), op.f64x2Splat, set(A), c32(0), set(J),
       rowStart(XS, I, D), set(XI), get(XI), get(D), c32(3), op.i32Shl, op.i32Add, set(KEND),
-      whileBelow(J, M2, [at(RP, J), exponent, ...EXP.emit(T, U, KK, R, R2, R4), op.v128Store(), bump(J, 2)]),
+      whileBelow(J, M2, [ke.at(RP, J), exponent, ...EXP.emit(T, U, KK, R, R2, R4), ke.storePair(), bump(J, 2)]),
       op.block, get(J), get(M), op.i32GeU, op.brIf(0),
-      at(RP, J), exponent, ...EXP.emit(T, U, KK, R, R2, R4), op.f64x2ExtractLane(0), op.f64Store(), op.end,
+      ke.at(RP, J), exponent, ...EXP.emit(T, U, KK, R, R2, R4), op.f64x2ExtractLane(0), ke.storeOne(), op.end,
       bump(I, 1),
     ]),
   ]);

@@ -83,7 +83,7 @@ export interface SinkhornOptions {
   /**
    * How the pairwise sweeps are evaluated (the iteration, ε-scaling, relaxation and stopping rule are the same):
    * - `"online"`: log-sum-exp sweeps with costs computed on the fly, O(n + m) memory, one `exp` per pair per sweep;
-   * - `"dense"`: a cached n×m stabilized kernel `K̃_ij = exp((f̃_i + g̃_j − c_ij)/ε)` (8·n·m bytes), so each sweep is
+   * - `"dense"`: a cached n×m stabilized kernel `K̃_ij = exp((f̃_i + g̃_j − c_ij)/ε)` (8·n·m bytes; 4·n·m in float32, see `precision`), so each sweep is
    *   a matrix–vector product with absorption of the scalings into (f̃, g̃) (Schmitzer 2019); see `denseSweeps`;
    * - `"auto"` (default): `"dense"` when the kernel fits in {@link denseMemoryMB}, else `"online"`
    *   (the "tensorized vs online" choice of GeomLoss, Feydy et al. 2019).
@@ -91,7 +91,7 @@ export interface SinkhornOptions {
   backend?: SinkhornBackend;
   /**
    * Memory budget of the dense backend in MiB (2^20 bytes), default `256`: `"auto"` goes dense when
-   * `8·n·m ≤ denseMemoryMB · 2^20`, and `"dense"` is rejected above it. `0` disables the dense backend.
+   * the kernel's bytes ≤ `denseMemoryMB · 2^20`, and `"dense"` is rejected above it. `0` disables the dense backend.
    */
   denseMemoryMB?: number;
   /**
@@ -99,7 +99,10 @@ export interface SinkhornOptions {
    * sweeps (four lanes, a cheaper exponential; log-sums good to ≈ 1e-5) in every ε stage before the last and in the
    * last until the marginal error falls below `max(tolerance, 1e-4)` or stops improving, then float64 to the end, so the stopping test,
    * the returned potentials and the plan pass are float64 — mixed-precision iterative refinement. `"double"`:
-   * float64 throughout. The dense backend is always float64.
+   * float64 throughout. With `"mixed"` and a tolerance ≥ 5e-5, a dense kernel that would not fit `denseMemoryMB` in
+   * float64 is stored in float32 (each entry computed in float64 and rounded once, sums in float64; the rounding, 2⁻²⁴
+   * relative, is counted in the backend's error bound of 1% of the tolerance): half the memory, so such problems stay
+   * dense instead of going online (see `denseKernelPrecision`). Otherwise the kernel is float64.
    */
   precision?: SinkhornPrecision;
   /** Worker threads for {@link sinkhornAsync} (default: available cores − 1; 0 = main thread only). */

@@ -23,6 +23,8 @@ export interface SinkhornBackendInfo {
    * (every row of the first sweep; few afterwards, since each ε stage starts from rescaled shifts).
    */
   fallbackRows: number;
+  /** Dense: how the kernel was stored (`"single"`: float32, see `SinkhornOptions.precision`); absent when online. */
+  kernelPrecision?: "double" | "single";
   /**
    * Online: log-sum-exp sweeps evaluated in float32 (`precision: "mixed"` with WebAssembly SIMD; 0 when dense, with
    * `precision: "double"`, or on the plain JavaScript loops).

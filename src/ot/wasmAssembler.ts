@@ -86,6 +86,8 @@ export const op = {
   f64Load: (offset = 0) => [0x2b, ...memarg(offset)],
   f64Store: (offset = 0) => [0x39, ...memarg(offset)],
   f32Store: (offset = 0) => [0x38, 2, ...uleb(offset)],
+  f32Load: (offset = 0) => [0x2a, 2, ...uleb(offset)],
+  f64PromoteF32: [0xbb],
   f32DemoteF64: [0xb6],
   f64Add: [0xa0],
   f64Sub: [0xa1],
@@ -136,6 +138,12 @@ export const op = {
   f32x4Pmax: [SIMD, 0xeb, 0x01],
   i32x4Add: [SIMD, 0xae, 0x01],
   i32x4Shl: [SIMD, 0xab, 0x01],
+  /** `v128.load64_zero`: 8 bytes into lanes 0–1 of an f32x4 (zeros above). */
+  v128Load64Zero: (offset = 0) => [SIMD, 0x5d, ...memarg(offset)],
+  /** `v128.store64_lane 0`: the low 8 bytes (two f32 lanes). */
+  v128Store64Lane0: (offset = 0) => [SIMD, 0x5b, ...memarg(offset), 0],
+  /** `f32x4.demote_f64x2_zero`: an f64x2 rounded into lanes 0 and 1 of an f32x4 (zeros above). */
+  f32x4DemoteF64x2Zero: [SIMD, 0x5e],
   /** `f64x2.promote_low_f32x4`: lanes 0 and 1 of an f32x4 as an f64x2. */
   f64x2PromoteLowF32x4: [SIMD, 0x5f],
   /** `i8x16.shuffle` with the given 16 lane indices. */

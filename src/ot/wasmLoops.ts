@@ -68,3 +68,53 @@ export class VectorConstants {
     return this.first === undefined ? this.values[k] : get(this.first + k);
   }
 }
+
+/**
+ * Addressing and access of a row-major kernel stored as float64 (8 bytes per entry) or float32 (`single`, 4 bytes):
+ * entries are read as float64 (pairs into an f64x2) and written back from float64, rounded to float32 when single.
+ */
+export class KernelEntries {
+  /** log2 of the bytes per entry. */
+  readonly shift: number;
+  readonly single: boolean;
+
+  constructor(single: boolean) {
+    this.single = single;
+    this.shift = single ? 2 : 3;
+  }
+
+  /** `k + i·m·bytes`: the start of row i. */
+  rowStart(k: number, i: number, m: number): number[] {
+    return [...get(k), ...get(i), ...get(m), ...op.i32Mul, ...c32(this.shift), ...op.i32Shl, ...op.i32Add];
+  }
+
+  /** `row + j·bytes`: entry j of the row starting at local `row`. */
+  at(row: number, j: number): number[] {
+    return scaled(row, j, this.shift);
+  }
+
+  /** `p + m·bytes`: the next row after the one at local `p`. */
+  nextRow(p: number, m: number): number[] {
+    return [...get(p), ...get(m), ...c32(this.shift), ...op.i32Shl, ...op.i32Add];
+  }
+
+  /** Entries `entry`, `entry + 1` after the address on the stack, as an f64x2. */
+  loadPair(entry = 0): number[] {
+    return this.single ? [...op.v128Load64Zero(4 * entry), ...op.f64x2PromoteLowF32x4] : op.v128Load(8 * entry);
+  }
+
+  /** Stores the f64x2 on the stack as entries `entry`, `entry + 1` after the address below it. */
+  storePair(entry = 0): number[] {
+    return this.single ? [...op.f32x4DemoteF64x2Zero, ...op.v128Store64Lane0(4 * entry)] : op.v128Store(8 * entry);
+  }
+
+  /** The entry at the address on the stack, as an f64. */
+  loadOne(): number[] {
+    return this.single ? [...op.f32Load(), ...op.f64PromoteF32] : op.f64Load();
+  }
+
+  /** Stores the f64 on the stack as the entry at the address below it. */
+  storeOne(): number[] {
+    return this.single ? [...op.f32DemoteF64, ...op.f32Store()] : op.f64Store();
+  }
+}

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { makeKey, normal2d, uniform } from "../../src/core/rng.js";
-import { KERNEL_FLOOR } from "../../src/ot/denseKernel.js";
+import { KERNEL_FLOOR, KERNEL_FLOOR_SINGLE } from "../../src/ot/denseKernel.js";
 import { allocateDenseStore, type DenseStore } from "../../src/ot/denseStore.js";
 import { moduleBytes, sleb, uleb } from "../../src/ot/wasmAssembler.js";
 
-function maxRelDiff(p: Float64Array, q: Float64Array): number {
+function maxRelDiff(p: ArrayLike<number>, q: ArrayLike<number>): number {
   let worst = 0;
   for (let k = 0; k < p.length; k++) worst = Math.max(worst, Math.abs(p[k] - q[k]) / Math.max(1e-300, Math.abs(q[k])));
   return worst;
@@ -170,5 +170,90 @@ describe("wasm assembler", () => {
     expect(sleb(64)).toEqual([0xc0, 0x00]);
     const api = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
     expect(api.validate(moduleBytes([]))).toBe(true);
+  });
+});
+
+describe("float32 kernel (precision \"single\"): every entry is the float64 value rounded once", () => {
+  const U = 2 ** -24;
+  /** Largest relative difference over entries the float32 kernel can hold (≥ e^−79, ≤ e^88); 0 below its floor. */
+  function singleGap(single: ArrayLike<number>, double: ArrayLike<number>): number {
+    let worst = 0;
+    for (let k = 0; k < double.length; k++) {
+      const v = double[k];
+      if (v < Math.exp(KERNEL_FLOOR_SINGLE)) expect(single[k]).toBe(0);
+      else if (v > Math.exp(-79) && v < Math.exp(88)) worst = Math.max(worst, Math.abs(single[k] - v) / v);
+    }
+    return worst;
+  }
+
+  for (const [n, m, d] of [[133, 157, 2], [130, 161, 7], [131, 129, 64]]) {
+    it(`n=${n}, m=${m}, d=${d}: build, K w, Kᵀ w, rescale, square and plan against the float64 JavaScript store`, () => {
+      const single = allocateDenseStore(n, m, d, "auto", "single");
+      const js = allocateDenseStore(n, m, d, "js");
+      expect(single).toMatchObject({ engine: "wasm", precision: "single", floor: KERNEL_FLOOR_SINGLE, rounding: U });
+      expect(single.kernel).toBeInstanceOf(Float32Array);
+      expect(js.precision).toBe("double");
+      const xs = normal2d(makeKey(n), n, d).data;
+      const ys = normal2d(makeKey(m), m, d).data;
+      const alpha = uniform(makeKey(1), n, -3, 0);
+      const beta = uniform(makeKey(2), m, -3, 0);
+      for (const s of [single, js]) {
+        s.rowVec.set(alpha);
+        s.colVec.set(beta);
+        s.build(xs, ys, s.rowVec, s.colVec, 2.5);
+      }
+      // float64 exponent (≈ 1e-14 relative apart) then one rounding
+      expect(singleGap(single.kernel, js.kernel)).toBeLessThan(U * (1 + 1e-6));
+      const rows = uniform(makeKey(3), n, 0, 2);
+      const cols = uniform(makeKey(4), m, 0, 2);
+      for (const s of [single, js]) {
+        s.rowVec.set(rows);
+        s.colVec.set(cols);
+        s.timesVector();
+        s.transposeTimesVector();
+      }
+      expect(maxRelDiff(single.rowOut, js.rowOut)).toBeLessThan(U);
+      expect(maxRelDiff(single.colOut, js.colOut)).toBeLessThan(U);
+      // each in-place update rounds once more; squaring doubles the relative error it starts from
+      for (const [square, bound] of [[false, 2], [true, 5]] as const) {
+        for (const s of [single, js]) {
+          s.rowVec.set(rows);
+          s.colVec.set(cols);
+          s.rescale(square);
+        }
+        expect(singleGap(single.kernel, js.kernel), `square ${square}`).toBeLessThan(bound * U * (1 + 1e-6));
+      }
+      const fTilde = uniform(makeKey(11), n, -1, 1);
+      const gTilde = uniform(makeKey(12), m, -1, 1);
+      const [a, b] = [uniform(makeKey(9), n, 0.5, 2), uniform(makeKey(10), m, 0.5, 2)];
+      const [p, q] = [single, js].map((s) => {
+        // rebuilt first: squaring took some entries at d = 64 past float32's range (e^88.7; the backend rebuilds then)
+        s.rowVec.set(alpha);
+        s.colVec.set(beta);
+        s.build(xs, ys, s.rowVec, s.colVec, 2.5);
+        const rowSums = new Float64Array(n);
+        const colSums = new Float64Array(m);
+        return { transport: s.plan(a, b, fTilde, gTilde, 0.4, rowSums, colSums), rowSums, colSums };
+      });
+      expect(maxRelDiff(p.rowSums, q.rowSums)).toBeLessThan(5 * U);
+      expect(maxRelDiff(p.colSums, q.colSums)).toBeLessThan(5 * U);
+      expect(Math.abs(p.transport - q.transport)).toBeLessThan(1e-6 * Math.abs(q.transport));
+    });
+  }
+
+  it("flushes below e^−80, rounds large entries to float32, and stays float64 where asked or in the JavaScript store", () => {
+    const [n, m] = [128, 129];
+    const s = allocateDenseStore(n, m, 1, "auto", "single");
+    for (let i = 0; i < n; i++) s.rowVec[i] = -100 + (180 * i) / (n - 1);
+    s.colVec.fill(0);
+    s.build(new Float64Array(n), new Float64Array(m), s.rowVec, s.colVec, 1);
+    for (let i = 0; i < n; i++) {
+      const t = -100 + (180 * i) / (n - 1);
+      const k = s.kernel[i * m + 128];
+      if (t < KERNEL_FLOOR_SINGLE) expect(k).toBe(0);
+      else expect(Math.abs(k - Math.exp(t)) / Math.exp(t)).toBeLessThan(U * (1 + 1e-6));
+    }
+    expect(allocateDenseStore(n, m, 1, "auto", "double").precision).toBe("double");
+    expect(allocateDenseStore(n, m, 1, "js", "single").precision).toBe("double");
   });
 });

@@ -153,8 +153,13 @@ describe("backend choice", () => {
     expect(sinkhorn(problem, { denseMemoryMB: 0 }).backend.kind).toBe("online");
     expect((await sinkhornAsync(problem, { threads: 1 })).backend.kind).toBe("dense");
     const big = otProblem(cloud(63, 600, 2), cloud(64, 500, 2), { epsilon: 1 });
-    const par = await sinkhornAsync(big, { threads: 1, denseMemoryMB: 2, tolerance: 1e-4 });
+    // 600×500 entries: 2.29 MiB in float64, 1.14 MiB in float32 (tolerance ≥ 5e-5 with the default precision)
+    const par = await sinkhornAsync(big, { threads: 1, denseMemoryMB: 1, tolerance: 1e-4 });
     expect(par.backend.kind).toBe("online");
+    const single = await sinkhornAsync(big, { threads: 1, denseMemoryMB: 2, tolerance: 1e-4 });
+    expect(single.backend).toMatchObject({ kind: "dense", kernelPrecision: "single" });
+    expect((await sinkhornAsync(big, { threads: 1, denseMemoryMB: 2, tolerance: 1e-4, precision: "double" })).backend.kind).toBe("online");
+    expect((await sinkhornAsync(big, { threads: 1, denseMemoryMB: 2, tolerance: 1e-5 })).backend.kind).toBe("online");
     expect(sinkhornKernel(problem).backend.kind).toBe("online");
   });
 
@@ -169,5 +174,38 @@ describe("backend choice", () => {
     expect(() => sinkhorn(problem, { backend: "dense", denseMemoryMB: 0 })).toThrow(/sinkhorn: backend "dense" needs/);
     await expect(sinkhornAsync(problem, bad({ backend: "tensorized" }))).rejects.toThrow(/^sinkhornAsync: backend must be one of/);
     expect(() => sinkhornKernel(problem, { backend: "dense" })).toThrow(/^sinkhornKernel: backend must be "auto" or "online"/);
+  });
+});
+
+describe("float32 kernel (float64 over the budget; default precision, tolerance ≥ 5e-5)", () => {
+  it("reaches the tolerance for the exact float64 plan of its potentials, reports that plan's error, and matches a tight float64 solve", () => {
+    // 300×401 entries: 0.92 MiB in float64, 0.46 MiB in float32
+    const budget = { denseMemoryMB: 0.5 };
+    for (const d of [2, 7]) {
+      const x = cloud(71, 300, d);
+      const y = cloud(72, 401, d, 0.7, 0.5);
+      const base = { sourceWeights: weights(73, 300), targetWeights: weights(74, 401) };
+      const mean = meanCost(otProblem(x, y, { epsilon: 1, ...base }));
+      const problem = otProblem(x, y, { epsilon: 0.01 * mean, ...base });
+      expect(sinkhorn(problem, { tolerance: 1e-4, maxIterations: 1 }).backend.kernelPrecision).toBe("double");
+      const r = sinkhorn(problem, { tolerance: 1e-4, ...budget });
+      expect(r.backend).toMatchObject({ kind: "dense", kernelPrecision: "single" });
+      expect(r.converged).toBe(true);
+      expect(r.epsilonStages.length).toBeGreaterThan(1); // squarings between stages, each counted in the error bound
+      // the plan of the returned potentials, in float64 with the costs computed directly (no kernel)
+      const plan = r.plan();
+      const rows = new Float64Array(300);
+      const cols = new Float64Array(401);
+      for (let i = 0; i < 300; i++) for (let j = 0; j < 401; j++) { rows[i] += plan.data[i * 401 + j]; cols[j] += plan.data[i * 401 + j]; }
+      let err = 0;
+      for (let i = 0; i < 300; i++) err += Math.abs(rows[i] - problem.sourceWeights[i]);
+      for (let j = 0; j < 401; j++) err += Math.abs(cols[j] - problem.targetWeights[j]);
+      expect(err).toBeLessThan(1e-4);
+      // the kernel's relative error stays within 1% of the tolerance: the reported error is the plan's to 2e-6
+      expect(Math.abs(err - r.marginalError)).toBeLessThan(2e-6);
+      const exact = sinkhorn(problem, { tolerance: 1e-10 });
+      expect(exact.backend.kernelPrecision).toBe("double");
+      expect(Math.abs(r.cost - exact.cost) / exact.cost).toBeLessThan(1e-3);
+    }
   });
 });
