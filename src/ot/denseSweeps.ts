@@ -29,6 +29,7 @@ import type { DenseStore } from "./denseStore.js";
 import type { SinkhornBackendInfo } from "./sinkhornResult.js";
 import type { SweepRequest } from "./sinkhornSteps.js";
 import { runSweep } from "./sweep.js";
+import { expInPlace, exponentOffsets, logSums, maxAbsDifference, scaledWeights, scalingExponents } from "./denseVectors.js";
 import type { Workspace } from "./workspace.js";
 
 /**
@@ -125,8 +126,7 @@ export class DenseSweeps {
       else this.build(invEps);
       return;
     }
-    let worst = 0;
-    for (let k = 0; k < input.length; k++) worst = Math.max(worst, Math.abs(input[k] - inputTilde[k]));
+    const worst = maxAbsDifference(input, inputTilde);
     if (this.restabilize || worst * invEps > ABSORB[this.store.precision]) {
       if (!this.tryUpdate(invEps, false)) this.build(invEps);
     }
@@ -134,11 +134,11 @@ export class DenseSweeps {
 
   /** Exact build at the current potentials. */
   private build(invEps: number): void {
-    const { n, m, xs, ys, f, g, halfSqX, halfSqY } = this.ws;
+    const { xs, ys, f, g, halfSqX, halfSqY } = this.ws;
     const alpha = this.store.rowVec;
     const beta = this.store.colVec;
-    for (let i = 0; i < n; i++) alpha[i] = (f[i] - halfSqX[i]) * invEps;
-    for (let j = 0; j < m; j++) beta[j] = (g[j] - halfSqY[j]) * invEps;
+    exponentOffsets(alpha, f, halfSqX, invEps);
+    exponentOffsets(beta, g, halfSqY, invEps);
     this.store.build(xs, ys, alpha, beta, invEps);
     this.fTilde.set(f);
     this.gTilde.set(g);
@@ -155,24 +155,12 @@ export class DenseSweeps {
    * changing nothing, when the error bounds or the factor range do not allow it.
    */
   private tryUpdate(invEps: number, square: boolean): boolean {
-    const { n, m, f, g } = this.ws;
+    const { f, g } = this.ws;
     const { rowVec, colVec } = this.store;
     if (this.overflowed) return false;
-    let maxP = -Infinity;
-    let maxQ = -Infinity;
-    let span = 0;
-    for (let i = 0; i < n; i++) {
-      const t = (f[i] - this.fTilde[i]) * invEps;
-      rowVec[i] = t;
-      maxP = Math.max(maxP, t);
-      span = Math.max(span, Math.abs(t));
-    }
-    for (let j = 0; j < m; j++) {
-      const t = (g[j] - this.gTilde[j]) * invEps;
-      colVec[j] = t;
-      maxQ = Math.max(maxQ, t);
-      span = Math.max(span, Math.abs(t));
-    }
+    const rows = scalingExponents(rowVec, f, this.fTilde, invEps);
+    const cols = scalingExponents(colVec, g, this.gTilde, invEps);
+    const [maxP, maxQ, span] = [rows.max, cols.max, Math.max(rows.span, cols.span)];
     // Absolute bound: flushed entries grow with the factors (squaring only shrinks them); new flushes ≤ e^{floor}.
     const lost = Math.max(this.store.floor, this.lost + maxP + maxQ);
     // Relative: three roundings, and the exponents t = (f − f̃)/ε carry ≈ 2·ULP·|t| each, plus the rounding of the
@@ -180,8 +168,8 @@ export class DenseSweeps {
     const step = ULP * (4 + 4 * span) + this.store.rounding;
     const drift = square ? 2 * (this.drift + step) : this.drift + step;
     if (!(span <= UPDATE_MAX) || lost > this.lostMax || drift > this.driftMax) return false;
-    for (let i = 0; i < n; i++) rowVec[i] = Math.exp(rowVec[i]);
-    for (let j = 0; j < m; j++) colVec[j] = Math.exp(colVec[j]);
+    expInPlace(rowVec);
+    expInPlace(colVec);
     this.store.rescale(square);
     this.fTilde.set(f);
     this.gTilde.set(g);
@@ -195,25 +183,15 @@ export class DenseSweeps {
   /** `outY_j = LSE_i(hX_i + x_i·y_j/ε) = log (K̃ᵀ(a ⊙ u))_j + (½‖y_j‖² − g̃_j)/ε`. */
   private targetSweep(invEps: number): number {
     const { n, m, f, halfSqY, outY, shiftY, ys, xs, d, hX } = this.ws;
-    const w = this.store.rowVec;
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      w[i] = this.a[i] * Math.exp((f[i] - this.fTilde[i]) * invEps);
-      total += w[i];
-    }
+    const total = scaledWeights(this.store.rowVec, this.a, f, this.fTilde, invEps);
     this.store.transposeTimesVector();
     const s = this.store.colOut;
     const floor = Math.exp(this.lost) * total / this.accept;
-    let bad = 0;
-    for (let j = 0; j < m; j++) {
-      if (s[j] > floor && s[j] < Infinity) {
-        outY[j] = Math.log(s[j]) + (halfSqY[j] - this.gTilde[j]) * invEps;
-        shiftY[j] = outY[j];
-      } else {
-        if (!(s[j] < Infinity)) this.overflowed = true;
-        lseRows(ys, xs, d, n, hX, invEps, shiftY, outY, j, j + 1);
-        bad++;
-      }
+    const bad = logSums(s, floor, halfSqY, this.gTilde, invEps, outY, shiftY);
+    for (let j = 0; bad > 0 && j < m; j++) {
+      if (s[j] > floor && s[j] < Infinity) continue;
+      if (!(s[j] < Infinity)) this.overflowed = true;
+      lseRows(ys, xs, d, n, hX, invEps, shiftY, outY, j, j + 1);
     }
     return this.settle(bad);
   }
@@ -221,25 +199,15 @@ export class DenseSweeps {
   /** `outX_i = LSE_j(hY_j + x_i·y_j/ε) = log (K̃(b ⊙ v))_i + (½‖x_i‖² − f̃_i)/ε`. */
   private sourceSweep(invEps: number): number {
     const { n, m, g, halfSqX, outX, shiftX, xs, ys, d, hY } = this.ws;
-    const w = this.store.colVec;
-    let total = 0;
-    for (let j = 0; j < m; j++) {
-      w[j] = this.b[j] * Math.exp((g[j] - this.gTilde[j]) * invEps);
-      total += w[j];
-    }
+    const total = scaledWeights(this.store.colVec, this.b, g, this.gTilde, invEps);
     this.store.timesVector();
     const s = this.store.rowOut;
     const floor = Math.exp(this.lost) * total / this.accept;
-    let bad = 0;
-    for (let i = 0; i < n; i++) {
-      if (s[i] > floor && s[i] < Infinity) {
-        outX[i] = Math.log(s[i]) + (halfSqX[i] - this.fTilde[i]) * invEps;
-        shiftX[i] = outX[i];
-      } else {
-        if (!(s[i] < Infinity)) this.overflowed = true;
-        lseRows(xs, ys, d, m, hY, invEps, shiftX, outX, i, i + 1);
-        bad++;
-      }
+    const bad = logSums(s, floor, halfSqX, this.fTilde, invEps, outX, shiftX);
+    for (let i = 0; bad > 0 && i < n; i++) {
+      if (s[i] > floor && s[i] < Infinity) continue;
+      if (!(s[i] < Infinity)) this.overflowed = true;
+      lseRows(xs, ys, d, m, hY, invEps, shiftX, outX, i, i + 1);
     }
     return this.settle(bad);
   }
