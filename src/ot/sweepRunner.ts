@@ -37,7 +37,7 @@ export const SINGLE_KERNEL_MIN_TOLERANCE = 5e-5;
  * is kept: float32's narrower range (entries below e^−80 flushed) costs exact rebuilds when the potentials move far
  * in the first iterations, and measured no faster there (n = m = 5000, tolerance 1e-4: 0.9–1.1× the float64 time).
  * Beyond it, the float32 kernel keeps problems dense that would go online: n = m = 7000, ε = 0.01 × mean cost,
- * 2.6 s instead of 4.2 s online at d = 2, 4.6 s instead of 13.7 s at d = 64.
+ * 2.5 s instead of 4.3 s online at d = 2, 4.4 s instead of 10.6 s at d = 64 (`bench/float32Kernel.ts`).
  */
 export function denseKernelPrecision(n: number, m: number, opts: Pick<ResolvedSinkhornOptions, "precision" | "tolerance" | "denseMemoryMB">): KernelPrecision {
   const single = opts.precision === "mixed" && opts.tolerance >= SINGLE_KERNEL_MIN_TOLERANCE;
