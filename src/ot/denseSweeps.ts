@@ -18,9 +18,9 @@
  * backend keeps a bound `e^{lost}` on the absolute error of every entry and a bound on the relative error accumulated
  * by in-place updates and float32 rounding (2⁻²⁴ per stored entry), rebuilds exactly when either grows too large (the
  * relative one beyond 1% of the tolerance), and accepts a sum `s_j` only when it is finite and
- * `e^{lost} · Σ w < 1e-15 · s_j`. A row that fails is recomputed by the exact
- * online log-sum-exp ({@link lseRows}) and counted in `fallbackRows`; the kernel is then re-stabilized at the next
- * request. Extreme cases (no ε-scaling at tiny ε, strongly unbalanced problems that empty whole rows) can fall back
+ * `e^{lost} · Σ w < 1e-15 · s_j` (float32: a tenth of the relative budget instead of 1e-15). A row that fails is
+ * recomputed by the exact online log-sum-exp ({@link lseRows}) and counted in `fallbackRows`; the kernel is then
+ * re-stabilized at the next request. Extreme cases (no ε-scaling at tiny ε, strongly unbalanced problems that empty whole rows) can fall back
  * often; the result stays exact, only slower.
  */
 import { lseRows } from "./lseKernel.js";
@@ -81,9 +81,9 @@ export class DenseSweeps {
   private fallbacks = 0;
 
   /**
-   * `store` holds the `[n, m]` kernel (8·n·m bytes, 4·n·m in float32; allocated by the caller within the memory budget). `tolerance`
-   * (the L1 marginal error to reach) bounds the relative error in-place updates may accumulate before an exact
-   * rebuild: a relative error δ in every entry moves each marginal by at most δ in L1.
+   * `store` holds the `[n, m]` kernel (8·n·m bytes, 4·n·m in float32; allocated by the caller within the memory
+   * budget). `tolerance` (the L1 marginal error to reach) bounds the relative error in-place updates may accumulate
+   * before an exact rebuild: a relative error δ in every entry moves each marginal by at most δ in L1.
    */
   constructor(problem: OtProblem, ws: Workspace, store: DenseStore, tolerance: number) {
     this.ws = ws;
