@@ -97,7 +97,7 @@ interface PrepExports {
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
-  Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
+  Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer; grow(pages: number): number };
 }
 
 /** Below this many values the JavaScript loops are used (cheap enough even interpreted). */
@@ -108,24 +108,32 @@ export const PREP_MIN_VALUES = 4096;
  */
 export const PREP_MAX_VALUES = 1 << 21;
 
-let compiled: object | null | undefined;
+/** The one instance, over a memory grown as needed and kept for the process (≤ 8·PREP_MAX_VALUES bytes + vectors). */
+let shared: { memory: { readonly buffer: ArrayBuffer; grow(pages: number): number }; exports: PrepExports } | null | undefined;
 
+/**
+ * The module's instance with a memory of at least `bytes` bytes (`null` without WebAssembly). One instance serves
+ * every call: a fresh memory and instance per call cost ≈ 0.15–0.3 ms, more than the JavaScript loops once V8 has
+ * optimized them (small clouds in a loop, e.g. minibatch couplings).
+ */
 function instantiate(bytes: number): { buffer: ArrayBuffer; exports: PrepExports } | null {
   const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-  if (compiled === undefined) {
-    compiled = null;
+  if (shared === undefined) {
+    shared = null;
     if (api !== undefined) {
       try {
-        compiled = new api.Module(base64Bytes(PREP_WASM));
+        const memory = new api.Memory({ initial: 1 });
+        const instance = new api.Instance(new api.Module(base64Bytes(PREP_WASM)), { env: { memory } });
+        shared = { memory, exports: instance.exports as PrepExports };
       } catch {
-        compiled = null; // no WebAssembly here (the JavaScript loops give the same numbers)
+        shared = null; // no WebAssembly here (the JavaScript loops give the same numbers)
       }
     }
   }
-  if (api === undefined || compiled === null) return null;
-  const memory = new api.Memory({ initial: Math.ceil((bytes + 8) / 65536) });
-  const instance = new api.Instance(compiled, { env: { memory } });
-  return { buffer: memory.buffer, exports: instance.exports as PrepExports };
+  if (shared === null) return null;
+  const need = Math.ceil((bytes + 8) / 65536) - shared.memory.buffer.byteLength / 65536;
+  if (need > 0) shared.memory.grow(need);
+  return { buffer: shared.memory.buffer, exports: shared.exports };
 }
 
 /**
@@ -178,6 +186,7 @@ export function wasmCentre(
   view(yAt, m * d).set(y);
   view(aAt, n).set(a);
   view(bAt, m).set(b);
+  view(centreAt, 2 * d).fill(0); // the accumulators (centre, meanY): the memory is reused
   e.addSource(0, aAt, n, d, centreAt);
   const meanX = view(centreAt, d).map((c) => 2 * c);
   e.addTarget(yAt, bAt, m, d, centreAt, meanYAt);
