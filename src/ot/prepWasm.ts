@@ -4,7 +4,9 @@
  * V8's interpreter for most of their first call — n = m = 1000, d = 64: ≈ 15–25 ms for the workspace, 4–10 ms for
  * the check — while WebAssembly is compiled before it runs (≈ 0.5 ms here). Scalar float64 code, the same
  * operations in the same order as the JavaScript loops, so the results are bit-identical (IEEE arithmetic is exact
- * to the rounding rule on both sides). Shipped pre-generated in `wasmBinaries.ts` (`npm run gen:wasm`).
+ * to the rounding rule on both sides). Shipped pre-generated in `wasmBinaries.ts` (`npm run gen:wasm`). One instance
+ * serves every call, over a memory grown to the largest clouds seen and kept for the process (at most
+ * 8·{@link PREP_MAX_VALUES} bytes plus the weight vectors).
  *
  * Functions (i32 byte offsets and counts):
  * - `addSource(x, a, n, d, centre)`: `centre_k += (½ a_i) x_ik` over rows i < n;
