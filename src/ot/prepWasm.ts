@@ -105,10 +105,11 @@ interface WasmApi {
 /** Below this many values the JavaScript loops are used (cheap enough even interpreted). */
 export const PREP_MIN_VALUES = 4096;
 /**
- * Above this many values the JavaScript loops are used: their cold cost is small against such a solve, and the
- * WebAssembly path needs a transient copy of the clouds (8 bytes per value).
+ * Above this many values the JavaScript loops are used: their cold cost (≈ 20–40 ms at 10⁶ values) is small against
+ * such a solve, and the WebAssembly path copies the clouds into a memory kept for the process (8 bytes per value;
+ * at n = 20000, d = 64 the scan's 10 MB raised the solve's peak from 168 to 180 MB).
  */
-export const PREP_MAX_VALUES = 1 << 21;
+export const PREP_MAX_VALUES = 1 << 18;
 
 /** The one instance, over a memory grown as needed and kept for the process (≤ 8·PREP_MAX_VALUES bytes + vectors). */
 let shared: { memory: { readonly buffer: ArrayBuffer; grow(pages: number): number }; exports: PrepExports } | null | undefined;
