@@ -12,10 +12,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { makeKey, normal2d, split } from "../src/core/rng.js";
-import { writeNpy2D } from "../src/core/npy.js";
-import { meanCost, otProblem } from "../src/ot/problem.js";
+import { writeBenchmarkClouds } from "./clouds.js";
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ""), process.argv[i + 1]);
@@ -43,15 +40,7 @@ function runJson(cmd: string, argv: string[], timeoutS: number): Record<string, 
 const results: Record<string, unknown>[] = [];
 for (const n of sizes) {
   for (const d of dims) {
-    const [k1, k2] = split(makeKey(1000 * n + d));
-    const x = normal2d(k1, n, d);
-    const y = normal2d(k2, n, d);
-    for (let i = 0; i < y.data.length; i++) y.data[i] = 0.5 * y.data[i] + 2 / Math.sqrt(d);
-    const src = join("bench/out", `src_${n}_${d}.npy`);
-    const tgt = join("bench/out", `tgt_${n}_${d}.npy`);
-    writeNpy2D(src, x);
-    writeNpy2D(tgt, y);
-    const mc = meanCost(otProblem(x, y, { epsilon: 1 }));
+    const { src, tgt, mean: mc } = writeBenchmarkClouds(n, d);
     for (const factor of factors) {
       const eps = factor * mc;
       const sb = runJson("node", ["bench/sbkitCase.mjs", src, tgt, String(eps), String(TOL)], 7200);
