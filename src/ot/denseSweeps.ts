@@ -182,32 +182,39 @@ export class DenseSweeps {
 
   /** `outY_j = LSE_i(hX_i + x_i·y_j/ε) = log (K̃ᵀ(a ⊙ u))_j + (½‖y_j‖² − g̃_j)/ε`. */
   private targetSweep(invEps: number): number {
-    const { n, m, f, halfSqY, outY, shiftY, ys, xs, d, hX } = this.ws;
+    const { n, f, halfSqY, outY, shiftY, ys, xs, d, hX } = this.ws;
     const total = scaledWeights(this.store.rowVec, this.a, f, this.fTilde, invEps);
     this.store.transposeTimesVector();
     const s = this.store.colOut;
     const floor = Math.exp(this.lost) * total / this.accept;
     const bad = logSums(s, floor, halfSqY, this.gTilde, invEps, outY, shiftY);
-    for (let j = 0; bad > 0 && j < m; j++) {
-      if (s[j] > floor && s[j] < Infinity) continue;
-      if (!(s[j] < Infinity)) this.overflowed = true;
-      lseRows(ys, xs, d, n, hX, invEps, shiftY, outY, j, j + 1);
-    }
-    return this.settle(bad);
+    return this.recompute(bad, s, floor, ys, xs, d, n, hX, invEps, shiftY, outY);
   }
 
   /** `outX_i = LSE_j(hY_j + x_i·y_j/ε) = log (K̃(b ⊙ v))_i + (½‖x_i‖² − f̃_i)/ε`. */
   private sourceSweep(invEps: number): number {
-    const { n, m, g, halfSqX, outX, shiftX, xs, ys, d, hY } = this.ws;
+    const { m, g, halfSqX, outX, shiftX, xs, ys, d, hY } = this.ws;
     const total = scaledWeights(this.store.colVec, this.b, g, this.gTilde, invEps);
     this.store.timesVector();
     const s = this.store.rowOut;
     const floor = Math.exp(this.lost) * total / this.accept;
     const bad = logSums(s, floor, halfSqX, this.fTilde, invEps, outX, shiftX);
-    for (let i = 0; bad > 0 && i < n; i++) {
-      if (s[i] > floor && s[i] < Infinity) continue;
-      if (!(s[i] < Infinity)) this.overflowed = true;
-      lseRows(xs, ys, d, m, hY, invEps, shiftX, outX, i, i + 1);
+    return this.recompute(bad, s, floor, xs, ys, d, m, hY, invEps, shiftX, outX);
+  }
+
+  /**
+   * The `bad` sums of `s` that {@link logSums} did not accept (not in `(floor, ∞)`), recomputed by the exact online
+   * log-sum-exp over the `keyCount` keys (rows of `keys` with weights `h`) for the matching `queries` rows; a
+   * non-finite sum marks the kernel for an exact rebuild. Returns `bad`, counted in the fallbacks.
+   */
+  private recompute(
+    bad: number, s: Float64Array, floor: number, queries: Float64Array, keys: Float64Array, d: number, keyCount: number,
+    h: Float64Array, invEps: number, shift: Float64Array, out: Float64Array,
+  ): number {
+    for (let r = 0; bad > 0 && r < s.length; r++) {
+      if (s[r] > floor && s[r] < Infinity) continue;
+      if (!(s[r] < Infinity)) this.overflowed = true;
+      lseRows(queries, keys, d, keyCount, h, invEps, shift, out, r, r + 1);
     }
     return this.settle(bad);
   }
