@@ -29,7 +29,7 @@ import type { TimeNetwork } from "../nn/network.js";
 import type { RunOutcome } from "../nn/trainingRun.js";
 import { BridgeModel } from "./bridgeModel.js";
 import { coupleBatch, COUPLING_KINDS, type CouplingKind } from "./coupling.js";
-import { bridgeMatchingBatch, simulateDrift } from "./dsbmBridge.js";
+import { BRIDGE_LOSS_WEIGHTINGS, bridgeMatchingBatch, simulateDrift, type BridgeLossWeighting } from "./dsbmBridge.js";
 import { fitKeys, fitNetwork, resolveFit, sampleRows, type FitOptions } from "./fitOptions.js";
 import { marginalMismatch, meanTransportCost } from "./ipfDiagnostics.js";
 import { runStages, stageNetwork, type DriftName, type ReferenceReport, type Simulation, type StagePlan, type StageReport } from "./ipfStages.js";
@@ -49,6 +49,12 @@ export interface DsbmOptions extends Omit<FitOptions, "steps"> {
   readonly pairs?: number;
   /** Coupling of iteration 1 (default `"independent"`; `"exact"` = minibatch OT, `"sinkhorn"` with ε = σ²). */
   readonly initialCoupling?: CouplingKind;
+  /**
+   * Loss weighting of bridge matching over t (default `"uniform"`, the paper's loss; `"linear"`: w = 1 − t for the
+   * forward drift, t for the backward one — same minimizer, bounded target noise; better for long fits, see
+   * dsbmBridge.ts).
+   */
+  readonly lossWeighting?: BridgeLossWeighting;
   /** Called once per finished stage with its diagnostics. */
   readonly onStage?: (report: StageReport) => void;
 }
@@ -61,6 +67,7 @@ export interface DsbmSettings extends ModelSettings {
   readonly stepsPerStage: number;
   readonly pairs: number;
   readonly initialCoupling: CouplingKind;
+  readonly lossWeighting: BridgeLossWeighting;
   readonly batchSize: number;
   readonly seed: number;
 }
@@ -112,10 +119,12 @@ export async function fitDsbm(source: Array2DLike, target: Array2DLike, options:
   const pairs = checkInteger(options.pairs ?? 4096, fn, "pairs", 2);
   const initialCoupling = options.initialCoupling ?? "independent";
   check(COUPLING_KINDS.includes(initialCoupling), fn, "initialCoupling", `must be one of ${COUPLING_KINDS.join(", ")} (got ${String(initialCoupling)})`);
+  const lossWeighting = options.lossWeighting ?? "uniform";
+  check(BRIDGE_LOSS_WEIGHTINGS.includes(lossWeighting), fn, "lossWeighting", `must be one of ${BRIDGE_LOSS_WEIGHTINGS.join(", ")} (got ${String(lossWeighting)})`);
   const resolved = resolveFit({ ...options, steps: 2 * iterations * stepsPerStage }, fn);
   const d = x0.cols;
   const eps = sigma * sigma;
-  const settings: DsbmSettings = { method: "dsbm", dimension: d, sigma, timeSteps, iterations, stepsPerStage, pairs, initialCoupling, batchSize: resolved.batchSize, seed: resolved.seed };
+  const settings: DsbmSettings = { method: "dsbm", dimension: d, sigma, timeSteps, iterations, stepsPerStage, pairs, initialCoupling, lossWeighting, batchSize: resolved.batchSize, seed: resolved.seed };
   const keys = fitKeys(resolved.seed);
   const simKey = foldIn(makeKey(resolved.seed), 2);
   const b = resolved.batchSize;
@@ -156,7 +165,7 @@ export async function fitDsbm(source: Array2DLike, target: Array2DLike, options:
           batch(k) {
             const [ks, kt, kc, kb] = split(foldIn(keys.batches, k), 4);
             const pair = coupleBatch(sampleRows(x0, ks, b), sampleRows(x1, kt, b), kc, { kind: initialCoupling, epsilon: eps });
-            return bridgeMatchingBatch(name, pair.x0, pair.x1, sigma, kb);
+            return bridgeMatchingBatch(name, pair.x0, pair.x1, sigma, kb, lossWeighting);
           },
         };
       }
@@ -166,7 +175,7 @@ export async function fitDsbm(source: Array2DLike, target: Array2DLike, options:
         batch(k) {
           const [ki, kb] = split(foldIn(keys.batches, k), 2);
           // the same key draws the same rows of both halves, so the pairs stay pairs
-          return bridgeMatchingBatch(name, sampleRows(pair[0], ki, b), sampleRows(pair[1], ki, b), sigma, kb);
+          return bridgeMatchingBatch(name, sampleRows(pair[0], ki, b), sampleRows(pair[1], ki, b), sigma, kb, lossWeighting);
         },
       };
     },

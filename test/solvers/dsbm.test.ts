@@ -3,7 +3,7 @@
  * both marginals, the transport cost of the coupling), then exact resume, model folders and bad input on a tiny
  * 2-D problem, and the `sbkit fit --method dsbm` / `sbkit sample --direction backward` round trip.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -101,6 +101,7 @@ describe("DSBM-IPF", () => {
       [() => fitDsbm(x, x, { sigma: 1, iterations: 0 }), /fitDsbm: iterations/],
       [() => fitDsbm(x, x, { sigma: 1, stepsPerStage: 1.5 }), /fitDsbm: stepsPerStage/],
       [() => fitDsbm(x, x, { sigma: 1, initialCoupling: "greedy" as never }), /fitDsbm: initialCoupling must be one of independent, exact, sinkhorn/],
+      [() => fitDsbm(x, x, { sigma: 1, lossWeighting: "cubic" as never }), /fitDsbm: lossWeighting must be one of uniform, linear/],
       [() => fitDsbm(x, normal2d(makeKey(2), 20, 3), { sigma: 1 }), /fitDsbm: target has 3 columns, source has 2/],
       [() => fitDsbm([[0, 0], [1, Number.NaN]], x, { sigma: 1 }), /fitDsbm: source/],
       [() => fitDsbm(x, x, { sigma: 1, resume: true }), /fitDsbm: resume needs checkpointDir/],
@@ -128,5 +129,13 @@ describe("DSBM-IPF", () => {
     const bad = await runInProcess([registerFit], ["fit", "--method", "dsbm", "--source", xs, "--target", "moons", "--out", join(dir, "z")]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--epsilon is required for --method dsbm/);
+    // --loss-weighting reaches the fit (saved in config.json) and is checked
+    const lin = join(dir, "lin");
+    const weighted = await runInProcess([registerFit], ["fit", "--method", "dsbm", "--source", xs, "--target", "moons", "--epsilon", "0.25", "--out", lin, "--steps", "4", "--iterations", "1", "--trajectories", "16", "--time-steps", "4", "--hidden", "8", "--batch-size", "8", "--n", "50", "--loss-weighting", "linear", "--json"]);
+    expect(weighted.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(lin, "config.json"), "utf8")).settings).toMatchObject({ lossWeighting: "linear" });
+    const badWeight = await runInProcess([registerFit], ["fit", "--method", "dsbm", "--source", xs, "--target", "moons", "--epsilon", "0.25", "--out", join(dir, "w"), "--loss-weighting", "cubic"]);
+    expect(badWeight.code).toBe(1);
+    expect(badWeight.stderr).toMatch(/--loss-weighting must be one of uniform, linear/);
   }, 60_000);
 });

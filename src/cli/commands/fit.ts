@@ -38,6 +38,7 @@ interface FitFlags {
   timeSteps?: string;
   trajectories?: string;
   coupling?: string;
+  lossWeighting?: string;
 }
 
 /** Exit code of an interrupted (checkpointed) run, as for SIGINT. */
@@ -139,6 +140,7 @@ export function registerFit(program: Command): void {
     .option("--steps-per-stage <N>", "dsb/dsbm: optimizer steps per stage (default: --steps split over the stages)")
     .option("--trajectories <M>", "dsb: paths cached per stage (default 8192 in low dimension); dsbm: simulated pairs per stage (default 4096)")
     .option("--coupling <C>", "dsbm: initial coupling, independent, exact or sinkhorn (default independent)")
+    .option("--loss-weighting <W>", "dsbm: bridge-matching loss weights over t, uniform or linear (w = 1 − t forward, t backward; default uniform)")
     .option("--json", "print one JSON object")
     .action(runFit);
 }

@@ -6,12 +6,13 @@
  * `--iterations K` outer iterations (dsb default 5, dsbm 4), each two stages (one per network) of
  * `--steps-per-stage N` optimizer steps (default: `--steps` split evenly over the 2K stages); `--time-steps T` is
  * dsb's number of uniform steps (default 20) or dsbm's simulation steps (default 50); `--trajectories M` is the
- * number of paths (dsb, default 8192 in low dimension) or simulated pairs (dsbm, default 4096) per stage; `--coupling C` is dsbm's
- * initial coupling (independent, exact or sinkhorn). After every stage a line with its marginal mismatch goes to
- * stderr; `--json` prints them in the summary. Ctrl-C checkpoints and exits with 130; `--resume` continues exactly.
+ * number of paths (dsb, default 8192 in low dimension) or simulated pairs (dsbm, default 4096) per stage;
+ * `--coupling C` is dsbm's initial coupling (independent, exact or sinkhorn), `--loss-weighting uniform|linear` its
+ * bridge-matching loss weights (dsbmBridge.ts). After every stage a line with its marginal mismatch goes to stderr; `--json` prints them in the summary. Ctrl-C checkpoints and exits with 130; `--resume` continues exactly.
  */
 import { check, SbkitInputError } from "../../core/errors.js";
 import { COUPLING_KINDS, type CouplingKind } from "../../solvers/coupling.js";
+import { BRIDGE_LOSS_WEIGHTINGS, type BridgeLossWeighting } from "../../solvers/dsbmBridge.js";
 import { fitDsb } from "../../solvers/dsb.js";
 import { fitDsbm, type TwoDriftFitResult } from "../../solvers/dsbm.js";
 import type { StageReport } from "../../solvers/ipfStages.js";
@@ -38,6 +39,7 @@ export interface DsbFitFlags {
   timeSteps?: string;
   trajectories?: string;
   coupling?: string;
+  lossWeighting?: string;
   resume?: boolean;
   json?: boolean;
 }
@@ -61,6 +63,9 @@ export async function runDsbFit(flags: DsbFitFlags): Promise<void> {
   check(method === "dsbm" || flags.coupling === undefined, fn, "--coupling", "is a dsbm option (the initial coupling); dsb starts from the reference process");
   const coupling = (flags.coupling ?? "independent") as CouplingKind;
   check(COUPLING_KINDS.includes(coupling), fn, "--coupling", `must be one of ${COUPLING_KINDS.join(", ")} (got "${flags.coupling}")`);
+  check(method === "dsbm" || flags.lossWeighting === undefined, fn, "--loss-weighting", "is a dsbm option (bridge matching); dsb fits by mean matching");
+  const lossWeighting = (flags.lossWeighting ?? "uniform") as BridgeLossWeighting;
+  check(BRIDGE_LOSS_WEIGHTINGS.includes(lossWeighting), fn, "--loss-weighting", `must be one of ${BRIDGE_LOSS_WEIGHTINGS.join(", ")} (got "${flags.lossWeighting}")`);
   const seed = parseInteger(flags.seed, fn, "--seed");
   const n = parseInteger(flags.n, fn, "--n");
   const iterations = parseInteger(flags.iterations ?? (method === "dsb" ? "5" : "4"), fn, "--iterations");
@@ -94,7 +99,7 @@ export async function runDsbFit(flags: DsbFitFlags): Promise<void> {
   try {
     result = method === "dsb"
       ? await fitDsb(source, target, { ...common, timeSteps, trajectories })
-      : await fitDsbm(source, target, { ...common, simulationSteps: timeSteps, pairs: trajectories, initialCoupling: coupling });
+      : await fitDsbm(source, target, { ...common, simulationSteps: timeSteps, pairs: trajectories, initialCoupling: coupling, lossWeighting });
   } finally {
     bar.done();
     interrupt.release();
