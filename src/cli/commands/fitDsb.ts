@@ -8,7 +8,8 @@
  * dsb's number of uniform steps (default 20) or dsbm's simulation steps (default 50); `--trajectories M` is the
  * number of paths (dsb, default 8192 in low dimension) or simulated pairs (dsbm, default 4096) per stage;
  * `--coupling C` is dsbm's initial coupling (independent, exact or sinkhorn), `--loss-weighting uniform|linear` its
- * bridge-matching loss weights (dsbmBridge.ts). After every stage a line with its marginal mismatch goes to stderr; `--json` prints them in the summary. Ctrl-C checkpoints and exits with 130; `--resume` continues exactly.
+ * bridge-matching loss weights (dsbmBridge.ts). After every stage a line with its marginal mismatch goes to stderr;
+ * `--json` prints them in the summary. Ctrl-C checkpoints and exits with 130; `--resume` continues exactly.
  */
 import { check, SbkitInputError } from "../../core/errors.js";
 import { COUPLING_KINDS, type CouplingKind } from "../../solvers/coupling.js";
