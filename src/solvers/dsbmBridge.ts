@@ -52,7 +52,7 @@ export function bridgeMatchingWeight(name: DriftName, t: number, weighting: Brid
 
 /**
  * The bridge-matching batch of network `name` on coupled rows `x0`, `x1` (`[B, d]`): Brownian-bridge points, the
- * drift targets and the loss weights of the module notes.
+ * drift targets and the loss weights of the module notes (none for `"uniform"`: every row weighs 1).
  */
 export function bridgeMatchingBatch(name: DriftName, x0: Array2D, x1: Array2D, sigma: number, key: Key, weighting: BridgeLossWeighting = "uniform"): RegressionBatch {
   const [kt, kz] = split(key, 2);
@@ -62,10 +62,11 @@ export function bridgeMatchingBatch(name: DriftName, x0: Array2D, x1: Array2D, s
   const z = normal2d(kz, b, d);
   const x = new Float64Array(b * d);
   const target = new Float64Array(b * d);
-  const weight = new Float64Array(b);
+  // uniform: no weights (the trainer's default, all 1)
+  const weight = weighting === "uniform" ? undefined : new Float64Array(b);
   for (let i = 0; i < b; i++) {
     const ti = t[i];
-    weight[i] = bridgeMatchingWeight(name, ti, weighting);
+    if (weight !== undefined) weight[i] = bridgeMatchingWeight(name, ti, weighting);
     const sd = sigma * Math.sqrt(ti * (1 - ti));
     for (let j = 0; j < d; j++) {
       const o = i * d + j;
