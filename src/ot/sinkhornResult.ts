@@ -49,6 +49,10 @@ export interface SinkhornSummary {
   iterations: number;
   /** Stopping-criterion trace, one entry per iteration (L1 marginal error when balanced). */
   errors: number[];
+  /**
+   * The ε of each stage, in the order run: decreasing by the scaling factor, except after a frozen stage, where the
+   * schedule restarts from the coupling scale (`couplingStart`, see `sinkhornSteps`) and the list rises once.
+   */
   epsilonStages: number[];
   /** Row sums `P1` of the returned plan. */
   sourceMarginal: Float64Array;

@@ -47,6 +47,17 @@ export interface Workspace {
    * `(x̄ + ȳ)/2`, weighted means x̄, ȳ), from the norms already computed here: the scale of the default ε-scaling.
    */
   readonly meanCost: number;
+  /**
+   * An upper bound on every cost, `½(max‖x̃_i‖ + max‖ỹ_j‖)²` (triangle inequality through the centre): sets the ε
+   * from which a frozen Sinkhorn solve restarts its schedule (`couplingStart` in `sinkhornSteps.ts`).
+   */
+  readonly maxCostBound: number;
+}
+
+function maxOf(v: Float64Array): number {
+  let best = 0;
+  for (let i = 0; i < v.length; i++) if (v[i] > best) best = v[i];
+  return best;
 }
 
 function alloc(length: number, shared: boolean): Float64Array {
@@ -77,6 +88,7 @@ export function makeWorkspace(problem: OtProblem, shared: boolean): Workspace {
     shiftX: alloc(n, shared), shiftY: alloc(m, shared),
     outX: alloc(n, shared), outY: alloc(m, shared),
     meanCost,
+    maxCostBound: 0.5 * (Math.sqrt(2 * maxOf(halfSqX)) + Math.sqrt(2 * maxOf(halfSqY))) ** 2,
   };
   logInto(ws.logA, a);
   logInto(ws.logB, b);
