@@ -29,7 +29,7 @@ export const SINKHORN_BACKENDS: readonly SinkhornBackend[] = ["auto", "online", 
 export type SinkhornPrecision = "mixed" | "double";
 
 /**
- * Marginal error below which the last ε stage switches from float32 to float64 sweeps (`precision: "mixed"`).
+ * Marginal error below which an ε stage switches from float32 to float64 sweeps (`precision: "mixed"`).
  * Float32 sweeps reach an error floor of about 1e-5 on the benchmark problems (rounding of exponents of size
  * `|h| + |x·y|/ε`); the switch also happens when the float32 error stalls (see `sinkhornSteps`).
  */
@@ -110,8 +110,8 @@ export interface SinkhornOptions {
   denseMemoryMB?: number;
   /**
    * Arithmetic of the online backend's log-sum-exp sweeps (with WebAssembly SIMD). `"mixed"` (default): float32
-   * sweeps (four lanes, a cheaper exponential; log-sums good to ≈ 1e-5) in every ε stage before the last and in the
-   * last until the marginal error falls below `max(tolerance, 1e-4)` or stops improving, then float64 to the end, so the stopping test,
+   * sweeps (four lanes, a cheaper exponential; log-sums good to ≈ 1e-5) in each ε stage until its marginal error
+   * falls below `max(stage tolerance, 1e-4)` or stops improving, then float64 to the stage's end, so the stopping test,
    * the returned potentials and the plan pass are float64 — mixed-precision iterative refinement. `"double"`:
    * float64 throughout. With `"mixed"` and a tolerance ≥ 5e-5, a dense kernel that would not fit `denseMemoryMB` in
    * float64 is stored in float32 (each entry computed in float64 and rounded once, sums in float64; the rounding, 2⁻²⁴
