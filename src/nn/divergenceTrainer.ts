@@ -21,7 +21,7 @@ import { TimeNetwork } from "./network.js";
 import { emaDecayAt, type StepInfo, type TrainerOptions, type TrainerState } from "./regressionTrainer.js";
 import { ensureRuntime } from "./runtime.js";
 import { learningRateAt } from "./schedule.js";
-import { checkRestorable, disposeTrainer, emaUpdate, hostState } from "./trainerParts.js";
+import { checkRestorable, disposeTrainer, emaUpdate, hostState, realizeEmaSync } from "./trainerParts.js";
 
 /** One batch: points `x` `[B, d]` drawn from q, times `t` `[B]`, the fixed field `g` `[B, d]`, probe key. */
 export interface DivergenceBatch {
@@ -144,6 +144,7 @@ export class DivergenceTrainer {
     if (!Number.isFinite(value) || !Number.isFinite(gradNorm)) {
       throw new SbkitNumericalError(fn, `objective became ${value} (gradient norm ${gradNorm}) at step ${step}; lower the learning rate or check the data scale`);
     }
+    realizeEmaSync(this.ema, step);
     return { loss: value, gradNorm, learningRate: lr };
   }
 

@@ -21,7 +21,7 @@ import { initNetwork, networkForward, networkInputDim, networkOutputDim, type Ne
 import { TimeNetwork } from "./network.js";
 import { ensureRuntime } from "./runtime.js";
 import { learningRateAt, type LearningRateSchedule } from "./schedule.js";
-import { checkRestorable, disposeTrainer, emaUpdate, hostState } from "./trainerParts.js";
+import { checkRestorable, disposeTrainer, emaUpdate, hostState, realizeEma, realizeEmaSync } from "./trainerParts.js";
 
 /** One batch of the regression: inputs `x` `[B, inputDim]`, times `t` `[B]`, targets `[B, outputDim]`. */
 export interface RegressionBatch {
@@ -136,7 +136,9 @@ export class RegressionTrainer {
   /** One optimizer step on `batch`; returns the loss before the step, the gradient norm and the learning rate. */
   step(batch: RegressionBatch): StepInfo {
     const { loss, norm, lr } = this.dispatch(batch);
-    return this.finish((loss.dataSync() as Float32Array)[0], (norm.dataSync() as Float32Array)[0], lr);
+    const info = this.finish((loss.dataSync() as Float32Array)[0], (norm.dataSync() as Float32Array)[0], lr);
+    realizeEmaSync(this.ema, this.stepCount);
+    return info;
   }
 
   /**
@@ -146,7 +148,9 @@ export class RegressionTrainer {
   async stepAsync(batch: RegressionBatch): Promise<StepInfo> {
     const { loss, norm, lr } = this.dispatch(batch);
     const value = ((await loss.data()) as Float32Array)[0];
-    return this.finish(value, ((await norm.data()) as Float32Array)[0], lr);
+    const info = this.finish(value, ((await norm.data()) as Float32Array)[0], lr);
+    await realizeEma(this.ema, this.stepCount);
+    return info;
   }
 
   /** Waits until every pending device computation of this trainer has finished. */
