@@ -47,7 +47,7 @@ import { SbkitNumericalError } from "../core/errors.js";
 import { isBalanced, type OtProblem } from "./problem.js";
 import {
   defaultStageTolerance, epsilonSchedule, SINGLE_PRECISION_STALL, SINGLE_PRECISION_STALL_ABOVE, SINGLE_PRECISION_STALL_BELOW, SINGLE_PRECISION_UNTIL,
-  type ResolvedSinkhornOptions,
+  STAGE_TOLERANCE_MAX, type ResolvedSinkhornOptions,
 } from "./sinkhornOptions.js";
 import { Anderson } from "./anderson.js";
 import { Relaxation } from "./relaxation.js";
@@ -206,7 +206,9 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
   /** `[‖Δg‖∞, ‖Δf‖∞, target error, marginal error]` of the current iteration (see {@link updateTarget}). */
   const sums = new Float64Array(4);
   const mixed = opts.precision === "mixed";
-  const stageTolerance = opts.scaling.stageTolerance ?? defaultStageTolerance(a, b, balanced);
+  /** The smallest point mass: the default stage tolerance (balanced) and the freeze test's floor. */
+  const smallestMass = defaultStageTolerance(a, b, true);
+  const stageTolerance = opts.scaling.stageTolerance ?? (balanced ? smallestMass : STAGE_TOLERANCE_MAX);
   /** Set once the current stage has handed over to float64 sweeps. */
   let refining = false;
   let bestSingle = Infinity;
@@ -220,8 +222,6 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
   let wasSingle: boolean | undefined;
   /** A frozen stage may restart the schedule from here, once (balanced problems with ε-scaling on). */
   const restartAt = couplingStart(ws.maxCostBound);
-  /** A freeze leaves at least a point's mass in the wrong cluster; slower stalls below it (rounding) are not freezes. */
-  const freezeFloor = defaultStageTolerance(a, b, true);
   let mayRestart = balanced && opts.scaling.enabled;
 
   for (let s = 0; s < stages.length && !converged; s++) {
@@ -310,8 +310,9 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
         mark = err;
         sinceMark = 0;
       } else sinceMark++;
-      if (mayRestart && !single && sinceMark >= FREEZE_WINDOW && err >= freezeFloor && 2 * eps < restartAt) {
-        // Frozen (module notes): anneal again from the coupling scale, warm from the current potentials.
+      if (mayRestart && !single && sinceMark >= FREEZE_WINDOW && err >= smallestMass && 2 * eps < restartAt) {
+        // Frozen (module notes; a freeze leaves at least a point's mass misplaced, slower stalls below that are rounding
+        // or slow tails): anneal again from the coupling scale, warm from the current potentials.
         stages.splice(s + 1, stages.length, ...epsilonSchedule(epsilon, restartAt, opts.scaling.factor));
         mayRestart = false;
         break;
