@@ -125,7 +125,9 @@ describe("DSB (IPF)", () => {
   }, 60_000);
 
   it("on Gaussian endpoints (d = 5, ε = 1) the IPF mismatch shrinks and the bridge approaches the closed-form SB", async () => {
-    const { model, outcome, stages, reference } = await fitDsb(samples(0, 20000, 1), samples(1, 20000, 2), { ...net, sigma: 1, iterations: 4, stepsPerStage: 300 });
+    const { model, outcome, stages, reference } = await fitDsb(samples(0, 100_000, 1), samples(1, 100_000, 2), {
+      ...net, batchSize: 2048, trajectories: 32_768, sigma: 1, iterations: 4, stepsPerStage: 300,
+    });
     expect(outcome).toMatchObject({ status: "completed", step: 2400 });
     expect(stages.map((s) => s.network)).toEqual(Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? "backward" : "forward")));
     // IPF: backward-generated x0 vs the source and forward-generated x1 vs the target, from the reference onwards
@@ -137,26 +139,26 @@ describe("DSB (IPF)", () => {
     expect(forward[0]).toBeLessThan(1);
     expect(backward[3]).toBeLessThan(0.6 * backward[0]);
     expect(forward[3]).toBeLessThan(0.8 * forward[0]);
-    // the closed form: measured 11.8% (forward) and 9.5% (backward) relative error of the plan cross-covariance and
-    // KL 0.017 / 0.030 with this budget (2400 steps). Not 10%: with N = 20 steps DSB itself is biased by 2.9% / 9.0%
-    // here (fixed transition variance σ²γ; exact linear-Gaussian IPF, see DsbOptions.timeSteps), and its regression
-    // targets carry noise of variance σ²N per coordinate. A sweep (N 20–50, 8192–32768 paths, batch 512–2048, 300–600
-    // steps per stage) gave 7–15% in either direction, varying more between settings' random draws than with budget
-    // (the [SF]²M paper reports DSB at KL 8.76 here). Again on 2026-11-24 (forward / backward, 4 IPF iterations,
-    // 16 384 paths, batch 1024): N = 30, 600 steps per stage 10.0 / 8.8%; N = 40, 600 steps, seeds 0, 1, 2:
-    // 7.9 / 9.2, 5.0 / 10.9, 9.3 / 9.6%; N = 50, 800 steps, seeds 0, 1: 9.7 / 9.7, 9.1 / 9.8% (4–6 min each) — about
-    // 10% whatever the budget, so this test keeps the cheaper setting and a 20% bound
+    // The plan (forward, source → target) within 10% of the closed form. With N = 20 steps DSB itself is biased
+    // here by 2.9% forward and 9.0% backward (fixed transition variance σ²γ; exact linear-Gaussian IPF, see
+    // DsbOptions.timeSteps): the bias sits on the chain that starts from the narrower marginal (S1; swapping the
+    // endpoints swaps the numbers), so the backward plan is held to 15%. The rest is training noise — regression
+    // targets of variance σ²N per coordinate — which the batch (2048) and the cached paths (32 768) bring down.
+    // Measured on 2026-11-24 with 200 000 evaluation samples (forward / backward): batch 2048, fit seeds 0 (this
+    // test's) and 1: 6.7 / 9.5%, 7.1 / 11.0%; batch 1024, fit seeds 0, 1, 2: 5.8 / 12.4, 9.4 / 11.6, 3.9 / 10.7%; the previous setting (batch
+    // 512, 16 384 paths): 11.5 / 9.7%. The 20 000-sample estimate of a cross-covariance alone is off by ≈ 2.6% (RMS)
+    // on this problem, hence 100 000 below. Larger N trades bias for noise (N = 40, batch 1024: 8.8 / 10.8%).
     const truth = trueCrossCovariance(1);
-    const x0 = samples(0, 20000, 3);
+    const x0 = samples(0, 100_000, 3);
     const x1 = model.sample(x0, makeKey(4)).final;
-    expect(gaussianKl({ mean: mu1, covariance: S1 }, { mean: columnMeans(x1), covariance: covariance(x1) })).toBeLessThan(0.1);
-    expect(relativeError(crossCovariance(x0, x1), truth)).toBeLessThan(0.2);
-    const y1 = samples(1, 20000, 5);
+    expect(gaussianKl({ mean: mu1, covariance: S1 }, { mean: columnMeans(x1), covariance: covariance(x1) })).toBeLessThan(0.05);
+    expect(relativeError(crossCovariance(x0, x1), truth)).toBeLessThan(0.1);
+    const y1 = samples(1, 100_000, 5);
     const y0 = model.sample(y1, makeKey(6), { direction: "backward" }).final;
-    expect(gaussianKl({ mean: mu0, covariance: S0 }, { mean: columnMeans(y0), covariance: covariance(y0) })).toBeLessThan(0.1);
-    expect(relativeError(crossCovariance(y0, y1), truth)).toBeLessThan(0.2);
+    expect(gaussianKl({ mean: mu0, covariance: S0 }, { mean: columnMeans(y0), covariance: covariance(y0) })).toBeLessThan(0.05);
+    expect(relativeError(crossCovariance(y0, y1), truth)).toBeLessThan(0.15);
     model.dispose();
-  }, 300_000);
+  }, 600_000);
 
   it("saves a model folder that loads and samples identically on the fit's own grid, resumes exactly; bad input is rejected", async () => {
     const src = normal2d(makeKey(1), 300, 2);
