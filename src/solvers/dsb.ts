@@ -47,7 +47,8 @@ export interface DsbOptions extends Omit<FitOptions, "steps"> {
    * The fit has an O(γ) bias besides its training noise: every transition keeps the variance σ²γ, while the exact
    * time reversal of such a chain does not. Computed exactly for linear drifts and infinite data (the Gaussian
    * endpoints of the d = 5, ε = 1 test), the plan cross-covariance after 4 IPF iterations is off by 2.9% forward and
-   * 9.0% backward at N = 20, 2.3% / 6.6% at N = 30, 1.6% / 4.6% at N = 50; more IPF iterations do not remove it.
+   * 9.0% backward at N = 20, 2.3% / 6.6% at N = 30, 1.6% / 4.6% at N = 50 (bench/dsbBias.ts); more IPF iterations
+   * do not remove it.
    * It sits mostly on the chain that starts from the narrower marginal (swapping that test's endpoints swaps the two
    * numbers). Non-uniform grids help little: at N = 20 the best tried (geometric steps, 4× finer at t = 1) gives
    * 3.7% / 7.7%, symmetric grids finer at both ends 2.5–2.7% / 8.6–9.4%.
