@@ -145,9 +145,10 @@ describe("DSB (IPF)", () => {
     // endpoints swaps the numbers), so the backward plan is held to 15%. The rest is training noise — regression
     // targets of variance σ²N per coordinate — which the batch (2048) and the cached paths (32 768) bring down.
     // Measured on 2026-11-24 with 200 000 evaluation samples (forward / backward): batch 2048, fit seeds 0 (this
-    // test's) and 1: 6.7 / 9.5%, 7.1 / 11.0%; batch 1024, fit seeds 0, 1, 2: 5.8 / 12.4, 9.4 / 11.6, 3.9 / 10.7%; the previous setting (batch
-    // 512, 16 384 paths): 11.5 / 9.7%. The 20 000-sample estimate of a cross-covariance alone is off by ≈ 2.6% (RMS)
-    // on this problem, hence 100 000 below. Larger N trades bias for noise (N = 40, batch 1024: 8.8 / 10.8%).
+    // test's) and 1: 6.7 / 9.5%, 7.1 / 11.0%; batch 1024, fit seeds 0, 1, 2: 5.8 / 12.4, 9.4 / 11.6, 3.9 / 10.7%;
+    // the previous setting (batch 512, 16 384 paths): 11.5 / 9.7%. The 20 000-sample estimate of a cross-covariance
+    // alone is off by ≈ 2.6% (RMS) on this problem, hence 100 000 below. Larger N trades bias for noise (N = 40,
+    // batch 1024: 8.8 / 10.8%).
     const truth = trueCrossCovariance(1);
     const x0 = samples(0, 100_000, 3);
     const x1 = model.sample(x0, makeKey(4)).final;
