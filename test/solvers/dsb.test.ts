@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { array2d, columnMeans, covariance, toArray2D, type Array2D } from "../../src/core/array2d.js";
 import { readNpy2D, writeNpy2D } from "../../src/core/npy.js";
-import { addIdentity, frobeniusNorm, inverseSpd, matmul, matVec, scale, solve, sub, transpose } from "../../src/core/linalg.js";
+import { addIdentity, frobeniusNorm, inverseSpd, matmul, scale, solve, sub } from "../../src/core/linalg.js";
 import { makeKey, normal2d } from "../../src/core/rng.js";
 import { sampleGaussianLaw } from "../../src/gaussian/gaussian.js";
 import { gaussianKl } from "../../src/gaussian/gaussianKl.js";
@@ -23,6 +23,7 @@ import { simulateMeanMatching } from "../../src/solvers/dsbTrajectories.js";
 import { loadModel } from "../../src/solvers/loadModel.js";
 import { runInProcess } from "../cli/captureCli.js";
 import { crossCovariance, D, mu0, mu1, S0, S1, samples, trueCrossCovariance } from "./gaussianBridge.js";
+import { chainStep, dsbReversal, type Moments } from "./linearGaussianChain.js";
 
 const net = { hiddenDims: [128, 128], timeEmbeddingDim: 16, learningRate: 2e-3, batchSize: 512, schedule: { kind: "cosine" } } as const;
 const tinyNet = { hiddenDims: [16], timeEmbeddingDim: 8, batchSize: 32 };
@@ -97,18 +98,12 @@ describe("DSB (IPF)", () => {
       const x = sampleGaussianLaw(makeKey(20 + ci), start, n);
       const cache = simulateMeanMatching(direction, drift, sigma, x, N, makeKey(30 + ci));
       expect(cache.t.length).toBe(N * n);
-      let mean: ArrayLike<number> = start.mean;
-      let cov: Array2D = toArray2D(start.covariance, "test", "cov");
+      let moments: Moments = { mean: Float64Array.from(start.mean), cov: toArray2D(start.covariance, "test", "cov") };
       for (let j = 0; j < N; j++) {
         const tDrift = direction === "forward" ? j * gamma : (N - j) * gamma;
-        const { a, c } = drift === undefined ? { a: array2d(new Float64Array(D * D), D, D), c: new Float64Array(D) } : linear(drift, tDrift);
-        const p = addIdentity(scale(a, gamma), 1);
-        const nextMean = Float64Array.from(matVec(p, mean), (v, i) => v + gamma * c[i]);
-        const nextCov = addIdentity(matmul(matmul(p, cov), transpose(p)), gamma * sigma * sigma);
-        const g = matmul(matmul(cov, transpose(p)), inverseSpd(nextCov));
-        const k = scale(matmul(p, addIdentity(g, -1)), 1 / gamma);
-        const gm = matVec(g, nextMean);
-        const h = matVec(p, Float64Array.from(mean, (v, i) => (v - gm[i]) / gamma));
+        const step = drift === undefined ? { a: array2d(new Float64Array(D * D), D, D), c: new Float64Array(D) } : linear(drift, tDrift);
+        const next = chainStep(step, gamma, sigma * sigma, moments);
+        const { a: k, c: h } = dsbReversal(step, gamma, moments, next);
         if (j === 0 && drift === undefined) {
           // the reference's reversal is the finite-horizon score model: b(t_1, x) = σ²∇log p_{t_1}(x), K = −σ²(S0 + γσ² I)⁻¹
           expect(relativeError(k, scale(inverseSpd(addIdentity(S0, gamma * sigma * sigma)), -sigma * sigma))).toBeLessThan(1e-12);
@@ -118,8 +113,7 @@ describe("DSB (IPF)", () => {
         expect(cache.t[j * n]).toBeCloseTo(direction === "forward" ? (j + 1) * gamma : (N - j - 1) * gamma, 12);
         expect(relativeError(fit.slope, k), `${direction} case ${ci} step ${j}`).toBeLessThan(0.05);
         expect(Math.hypot(...fit.intercept.map((v, i) => v - h[i])), `${direction} case ${ci} step ${j}`).toBeLessThan(0.05 * Math.max(1, Math.hypot(...h)));
-        mean = nextMean;
-        cov = nextCov;
+        moments = next;
       }
     }
   }, 60_000);
