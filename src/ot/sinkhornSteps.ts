@@ -25,11 +25,12 @@
  * clusters fall below the float64 rounding of a log-sum-exp (`e^{−37}` of a row's largest term) once ε is below about
  * 1/37 of the gap between them; Sinkhorn then moves no mass between those clusters (shifting one cluster's potentials
  * against another's is invisible to it), and a mismatch of cluster masses stays for good: the error stops falling.
- * Two defences: stages before the last stop only below the smallest point mass (`defaultStageTolerance`), so the
- * cross-cluster flows are in place before ε halves; and a stage whose error has not improved by 2 % for
- * {@link FREEZE_WINDOW} iterations (float64 sweeps) while still at least the smallest point mass (a slower stall far
- * below it is rounding or a slow tail, not a freeze) restarts the schedule, once, from {@link couplingStart} (where no
- * pair is decoupled) down to ε, warm from the current potentials; `epsilonStages` then shows the rise. Measured on
+ * Two defences: stages before the last stop only below the smallest point mass (`defaultStageTolerance`; until a
+ * restart no lower than 1e-3, `STAGE_TOLERANCE_FIRST_PASS`), so the cross-cluster flows are in place before ε
+ * halves; and a stage whose error has not improved by 2 % for {@link FREEZE_WINDOW} iterations (float64 sweeps)
+ * while still at least the smallest point mass (a slower stall far below it is rounding or a slow tail, not a freeze)
+ * restarts the schedule, once, from {@link couplingStart} (where no pair is decoupled) down to ε, warm from the
+ * current potentials, its stages then stopping at the smallest point mass itself; `epsilonStages` shows the rise. Measured on
  * 256 × 256 minibatches of the d = 128, ε = 0.1 EOT benchmark pair (ε ≈ 10⁻³ × mean cost, three clusters): with the
  * previous defaults (stage tolerance 0.1, no restart) 9 of 40 solves froze at an L1 error of 14/256.
  *
@@ -47,7 +48,7 @@ import { SbkitNumericalError } from "../core/errors.js";
 import { isBalanced, type OtProblem } from "./problem.js";
 import {
   defaultStageTolerance, epsilonSchedule, SINGLE_PRECISION_STALL, SINGLE_PRECISION_STALL_ABOVE, SINGLE_PRECISION_STALL_BELOW, SINGLE_PRECISION_UNTIL,
-  STAGE_TOLERANCE_MAX, type ResolvedSinkhornOptions,
+  STAGE_TOLERANCE_FIRST_PASS, STAGE_TOLERANCE_MAX, type ResolvedSinkhornOptions,
 } from "./sinkhornOptions.js";
 import { Anderson } from "./anderson.js";
 import { Relaxation } from "./relaxation.js";
@@ -208,7 +209,8 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
   const mixed = opts.precision === "mixed";
   /** The smallest point mass: the default stage tolerance (balanced) and the freeze test's floor. */
   const smallestMass = defaultStageTolerance(a, b, true);
-  const stageTolerance = opts.scaling.stageTolerance ?? (balanced ? smallestMass : STAGE_TOLERANCE_MAX);
+  /** Optimistic (at least STAGE_TOLERANCE_FIRST_PASS) until a freeze restarts the schedule, then the smallest mass. */
+  let stageTolerance = opts.scaling.stageTolerance ?? (balanced ? Math.max(smallestMass, STAGE_TOLERANCE_FIRST_PASS) : STAGE_TOLERANCE_MAX);
   /** Set once the current stage has handed over to float64 sweeps. */
   let refining = false;
   let bestSingle = Infinity;
@@ -315,6 +317,7 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
         // or slow tails): anneal again from the coupling scale, warm from the current potentials.
         stages.splice(s + 1, stages.length, ...epsilonSchedule(epsilon, restartAt, opts.scaling.factor));
         mayRestart = false;
+        if (opts.scaling.stageTolerance === undefined) stageTolerance = smallestMass;
         break;
       }
     }
