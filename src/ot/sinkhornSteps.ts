@@ -30,8 +30,8 @@
  * halves; and a stage whose error has not improved by 2 % for {@link FREEZE_WINDOW} iterations (float64 sweeps)
  * while still at least the smallest point mass (a slower stall far below it is rounding or a slow tail, not a freeze)
  * restarts the schedule, once, from {@link couplingStart} (where no pair is decoupled) down to ε, warm from the
- * current potentials, its stages then stopping at the smallest point mass itself; `epsilonStages` shows the rise. Measured on
- * 256 × 256 minibatches of the d = 128, ε = 0.1 EOT benchmark pair (ε ≈ 10⁻³ × mean cost, three clusters): with the
+ * current potentials, its stages then stopping at the smallest point mass itself; `epsilonStages` shows the rise.
+ * Measured on 256 × 256 minibatches of the d = 128, ε = 0.1 EOT benchmark pair (ε ≈ 10⁻³ × mean cost, three clusters): with the
  * previous defaults (stage tolerance 0.1, no restart) 9 of 40 solves froze at an L1 error of 14/256.
  *
  * Acceleration (balanced problems; `opts.acceleration`). `"anderson"` (default): after each iteration the next f is
@@ -207,7 +207,7 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
   /** `[‖Δg‖∞, ‖Δf‖∞, target error, marginal error]` of the current iteration (see {@link updateTarget}). */
   const sums = new Float64Array(4);
   const mixed = opts.precision === "mixed";
-  /** The smallest point mass: the default stage tolerance (balanced) and the freeze test's floor. */
+  /** The smallest point mass: the stage tolerance after a restart (balanced) and the freeze test's floor. */
   const smallestMass = defaultStageTolerance(a, b, true);
   /** Optimistic (at least STAGE_TOLERANCE_FIRST_PASS) until a freeze restarts the schedule, then the smallest mass. */
   let stageTolerance = opts.scaling.stageTolerance ?? (balanced ? Math.max(smallestMass, STAGE_TOLERANCE_FIRST_PASS) : STAGE_TOLERANCE_MAX);
