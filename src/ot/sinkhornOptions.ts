@@ -44,11 +44,11 @@ export const SINGLE_PRECISION_STALL_BELOW = 1e-3;
 /**
  * Float32 iterations without a 2 % improvement, at an error above {@link SINGLE_PRECISION_STALL_BELOW}, after which a
  * stage switches to float64: float32 log-sum-exps drop terms below 2⁻²⁴ of a row's largest, so on clustered points
- * at small ε the clusters decouple and the error freezes (see {@link defaultStageTolerance}).
+ * at small ε the clusters decouple and the error freezes (see {@link smallestPointMass}).
  */
 export const SINGLE_PRECISION_STALL_ABOVE = 10;
 /**
- * Lower bound of the default stage tolerance until a freeze restart (see {@link defaultStageTolerance}): with many
+ * Lower bound of the default stage tolerance until a freeze restart ({@link firstPassStageTolerance}): with many
  * points the smallest mass is far below what the last stage needs (n = 20 000: 5e-5), and converging every stage
  * that far cost the benchmark's n = 20 000, d = 64, ε = 0.01 × mean solve 25 instead of 22 iterations (96.7 s
  * against 73.5 s with this floor). A freeze below it is caught by the restart, whose stages are strict
@@ -77,8 +77,8 @@ export interface SinkhornOptions {
    * upper bound on the costs over 32, where no pair of points is decoupled — more stages, but no restart of a frozen
    * solve on clustered points at small ε, see `sinkhornSteps`); stages before the last stop at
    * `max(tolerance, stageTolerance)` or `stageMaxIterations` (default 200), `stageTolerance` defaulting to
-   * max({@link defaultStageTolerance}, {@link STAGE_TOLERANCE_FIRST_PASS}) — the smallest point mass, at most 0.1,
-   * at least 1e-3 — and to the smallest point mass itself after a freeze restart. `false` solves at ε directly.
+   * {@link defaultStageTolerance} — the smallest point mass, at most 0.1, at least 1e-3 — and to the smallest point
+   * mass itself after a freeze restart. `false` solves at ε directly.
    */
   epsilonScaling?: boolean | { start?: number | "coupling"; factor?: number; stageTolerance?: number; stageMaxIterations?: number };
   /**
@@ -199,11 +199,9 @@ export function resolveSinkhornOptions(options: SinkhornOptions, fn: string): Re
 }
 
 /**
- * The default tolerance of the ε-scaling stages before the last: for balanced problems the smallest positive point
- * mass `min(min_i a_i, min_j b_j)` (1/max(n, m) for uniform weights), at most {@link STAGE_TOLERANCE_MAX}; for
- * unbalanced ones (whose error is the potentials' change over ε) {@link STAGE_TOLERANCE_MAX}. Until a freeze
- * restart the solver uses no less than {@link STAGE_TOLERANCE_FIRST_PASS} (a first pass that is cheap with many
- * points; the restart guards it), after one exactly this.
+ * The smallest positive point mass `min(min_i a_i, min_j b_j)` (1/max(n, m) for uniform weights), at most
+ * {@link STAGE_TOLERANCE_MAX}: the tolerance of the stages before the last after a freeze restart, and the floor of
+ * the freeze test (`sinkhornSteps`).
  *
  * Why so tight: on clustered points at small ε, kernel entries between clusters fall below the float64 rounding of a
  * log-sum-exp (e^{−37} of a row's largest term) once ε is below about 1/37 of the gap between the clusters. Sinkhorn
@@ -217,11 +215,25 @@ export function resolveSinkhornOptions(options: SinkhornOptions, fn: string): Re
  * of 40. On unclustered clouds (n = 1500, tolerance 1e-4, iterations with 0.1 → with this default): d = 2,
  * ε = 0.001 / 0.003 / 0.01 × mean 79 / 46 / 24 → 78 / 60 / 28; d = 64: 112 / 66 / 24 → 103 / 66 / 28.
  */
-export function defaultStageTolerance(sourceWeights: ArrayLike<number>, targetWeights: ArrayLike<number>, balanced: boolean): number {
-  if (!balanced) return STAGE_TOLERANCE_MAX;
+export function smallestPointMass(sourceWeights: ArrayLike<number>, targetWeights: ArrayLike<number>): number {
   let smallest = STAGE_TOLERANCE_MAX;
   for (const w of [sourceWeights, targetWeights]) for (let i = 0; i < w.length; i++) if (w[i] > 0 && w[i] < smallest) smallest = w[i];
   return smallest;
+}
+
+/**
+ * The default tolerance of the ε-scaling stages before the last, from the smallest point mass
+ * ({@link smallestPointMass}): for balanced problems that mass but no less than {@link STAGE_TOLERANCE_FIRST_PASS}
+ * (a first pass that is cheap with many points; a freeze restart then uses the mass itself); for unbalanced ones
+ * (whose error is the potentials' change over ε) {@link STAGE_TOLERANCE_MAX}.
+ */
+export function firstPassStageTolerance(smallestMass: number, balanced: boolean): number {
+  return balanced ? Math.max(smallestMass, STAGE_TOLERANCE_FIRST_PASS) : STAGE_TOLERANCE_MAX;
+}
+
+/** {@link firstPassStageTolerance} of a problem's weights. */
+export function defaultStageTolerance(sourceWeights: ArrayLike<number>, targetWeights: ArrayLike<number>, balanced: boolean): number {
+  return firstPassStageTolerance(smallestPointMass(sourceWeights, targetWeights), balanced);
 }
 
 /**

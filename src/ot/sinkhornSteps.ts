@@ -13,7 +13,7 @@
  * Precision (`opts.precision`): with `"mixed"` each stage requests its sweeps in float32 (`single`) until the error
  * falls below `max(stage tolerance, 1e-4)` or has not improved by 2 % for 3 float32 iterations below an error of 1e-3
  * (the float32 rounding floor) or for 10 above it (clusters decoupled by float32 rounding, see
- * `defaultStageTolerance`); from then on float64 to the end of the stage. A float32 iteration ends the
+ * `smallestPointMass`); from then on float64 to the end of the stage. A float32 iteration ends the
  * solve only through a check in float64: when its (float32) error is below tolerance, the float64 plan pass computes
  * the exact marginals of P(f, g), and the solve stops if their L1 error is below tolerance (saving the float64
  * iteration; n = 20000, d = 64: one float64 iteration costs ≈ 3 float32 ones); otherwise float64 iterations follow.
@@ -25,14 +25,15 @@
  * clusters fall below the float64 rounding of a log-sum-exp (`e^{−37}` of a row's largest term) once ε is below about
  * 1/37 of the gap between them; Sinkhorn then moves no mass between those clusters (shifting one cluster's potentials
  * against another's is invisible to it), and a mismatch of cluster masses stays for good: the error stops falling.
- * Two defences: stages before the last stop only below the smallest point mass (`defaultStageTolerance`; until a
- * restart no lower than 1e-3, `STAGE_TOLERANCE_FIRST_PASS`), so the cross-cluster flows are in place before ε
+ * Two defences: stages before the last stop only below the smallest point mass (`smallestPointMass`; until a
+ * restart no lower than 1e-3, `firstPassStageTolerance`), so the cross-cluster flows are in place before ε
  * halves; and a stage whose error has not improved by 2 % for {@link FREEZE_WINDOW} iterations (float64 sweeps)
  * while still at least the smallest point mass (a slower stall far below it is rounding or a slow tail, not a freeze)
  * restarts the schedule, once, from {@link couplingStart} (where no pair is decoupled) down to ε, warm from the
  * current potentials, its stages then stopping at the smallest point mass itself; `epsilonStages` shows the rise.
- * Measured on 256 × 256 minibatches of the d = 128, ε = 0.1 EOT benchmark pair (ε ≈ 10⁻³ × mean cost, three clusters): with the
- * previous defaults (stage tolerance 0.1, no restart) 9 of 40 solves froze at an L1 error of 14/256.
+ * Measured on 256 × 256 minibatches of the d = 128, ε = 0.1 EOT benchmark pair (ε ≈ 10⁻³ × mean cost, three
+ * clusters): with the previous defaults (stage tolerance 0.1, no restart) 9 of 40 solves froze at an L1 error of
+ * 14/256.
  *
  * Acceleration (balanced problems; `opts.acceleration`). `"anderson"` (default): after each iteration the next f is
  * the Anderson extrapolation of the last few (f, f̂) pairs (`anderson.ts`) instead of f̂; the history restarts at every
@@ -47,8 +48,8 @@
 import { SbkitNumericalError } from "../core/errors.js";
 import { isBalanced, type OtProblem } from "./problem.js";
 import {
-  defaultStageTolerance, epsilonSchedule, SINGLE_PRECISION_STALL, SINGLE_PRECISION_STALL_ABOVE, SINGLE_PRECISION_STALL_BELOW, SINGLE_PRECISION_UNTIL,
-  STAGE_TOLERANCE_FIRST_PASS, STAGE_TOLERANCE_MAX, type ResolvedSinkhornOptions,
+  epsilonSchedule, firstPassStageTolerance, SINGLE_PRECISION_STALL, SINGLE_PRECISION_STALL_ABOVE, SINGLE_PRECISION_STALL_BELOW,
+  SINGLE_PRECISION_UNTIL, smallestPointMass, type ResolvedSinkhornOptions,
 } from "./sinkhornOptions.js";
 import { Anderson } from "./anderson.js";
 import { Relaxation } from "./relaxation.js";
@@ -208,9 +209,9 @@ export function* sinkhornSteps(problem: OtProblem, opts: ResolvedSinkhornOptions
   const sums = new Float64Array(4);
   const mixed = opts.precision === "mixed";
   /** The smallest point mass: the stage tolerance after a restart (balanced) and the freeze test's floor. */
-  const smallestMass = defaultStageTolerance(a, b, true);
+  const smallestMass = smallestPointMass(a, b);
   /** Optimistic (at least STAGE_TOLERANCE_FIRST_PASS) until a freeze restarts the schedule, then the smallest mass. */
-  let stageTolerance = opts.scaling.stageTolerance ?? (balanced ? Math.max(smallestMass, STAGE_TOLERANCE_FIRST_PASS) : STAGE_TOLERANCE_MAX);
+  let stageTolerance = opts.scaling.stageTolerance ?? firstPassStageTolerance(smallestMass, balanced);
   /** Set once the current stage has handed over to float64 sweeps. */
   let refining = false;
   let bestSingle = Infinity;

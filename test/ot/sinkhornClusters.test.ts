@@ -6,7 +6,7 @@ import { exactOt } from "../../src/ot/exact/exactOt.js";
 import { otProblem } from "../../src/ot/problem.js";
 import { sinkhorn } from "../../src/ot/sinkhorn.js";
 import { sinkhornAsync } from "../../src/ot/sinkhornAsync.js";
-import { defaultStageTolerance } from "../../src/ot/sinkhornOptions.js";
+import { defaultStageTolerance, smallestPointMass } from "../../src/ot/sinkhornOptions.js";
 import { couplingStart } from "../../src/ot/sinkhornSteps.js";
 import { makeWorkspace } from "../../src/ot/workspace.js";
 import { sampleRows } from "../../src/solvers/fitOptions.js";
@@ -139,12 +139,15 @@ describe("the minibatch that froze in the d = 128, ε = 0.1 EOT benchmark (ε �
 });
 
 describe("defaultStageTolerance", () => {
-  it("is the smallest positive point mass, at most 0.1, and 0.1 for unbalanced problems", () => {
+  it("is the smallest positive point mass, at most 0.1 and at least 1e-3, and 0.1 for unbalanced problems", () => {
     const u = (n: number) => new Float64Array(n).fill(1 / n);
     expect(defaultStageTolerance(u(256), u(300), true)).toBeCloseTo(1 / 300, 15);
     expect(defaultStageTolerance(u(4), u(5), true)).toBe(0.1);
     expect(defaultStageTolerance(Float64Array.of(0, 0.25, 0.75), u(100), true)).toBeCloseTo(0.01, 15);
     expect(defaultStageTolerance(Float64Array.of(0.001, 0.999), u(10), true)).toBe(0.001);
     expect(defaultStageTolerance(u(1000), u(1000), false)).toBe(0.1);
+    // many points: the first pass stops at 1e-3; a freeze restart uses the mass itself
+    expect(defaultStageTolerance(u(20000), u(5000), true)).toBe(1e-3);
+    expect(smallestPointMass(u(20000), u(5000))).toBeCloseTo(5e-5, 15);
   });
 });
